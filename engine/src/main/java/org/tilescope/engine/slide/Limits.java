@@ -1,0 +1,59 @@
+package org.tilescope.engine.slide;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Bounds every reader applies before it allocates anything a file asks for. */
+final class Limits {
+    /** Widest or tallest slide accepted: 16 Mi pixels a side, four times the largest scanners. */
+    static final int MAX_DIMENSION = 1 << 24;
+    /** Largest tile edge accepted. */
+    static final int MAX_TILE_EDGE = 16384;
+    /** Largest encoded tile accepted. */
+    static final int MAX_TILE_BYTES = 64 << 20;
+    /** Largest descriptor (.dzi, metadata.json) accepted. */
+    static final int MAX_DESCRIPTOR_BYTES = 4 << 20;
+    /** Most levels in a pyramid. */
+    static final int MAX_LEVELS = 64;
+
+    private Limits() {
+    }
+
+    static void checkDimensions(Path file, long width, long height) throws SlideException {
+        if (width <= 0 || height <= 0) {
+            throw new SlideException(file, "invalid image size " + width + "x" + height);
+        }
+        if (width > MAX_DIMENSION || height > MAX_DIMENSION) {
+            throw new SlideException(file, "absurd image size " + width + "x" + height
+                    + " (more than " + MAX_DIMENSION + " pixels a side)");
+        }
+    }
+
+    static void checkTileSize(Path file, long tw, long th) throws SlideException {
+        if (tw <= 0 || th <= 0 || tw > MAX_TILE_EDGE || th > MAX_TILE_EDGE) {
+            throw new SlideException(file, "invalid tile size " + tw + "x" + th);
+        }
+    }
+
+    /** Reads a small whole file (a descriptor), refusing empty and oversized ones. */
+    static byte[] readDescriptor(Path file) throws IOException {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new SlideException(file, "cannot read: " + e.getMessage(), e);
+        }
+        if (size == 0) {
+            throw new SlideException(file, "empty file (0 bytes)");
+        }
+        if (size > MAX_DESCRIPTOR_BYTES) {
+            throw new SlideException(file, "descriptor too large (" + size + " bytes)");
+        }
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new SlideException(file, "cannot read: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.tilescope.engine.slide;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * What a slide is: its format, size, tiling and pyramid. Levels are ordered from full
+ * resolution (index 0) to the coarsest.
+ *
+ * @param path          the file or folder the slide was opened from
+ * @param format        short format name: "deepzoom", "fastpath", "tiff", "svs"
+ * @param tileWidth     tile width of level 0, without overlap
+ * @param tileHeight    tile height of level 0, without overlap
+ * @param overlap       pixels each tile repeats of its neighbours on every inner side (Deep Zoom)
+ * @param levels        the pyramid, level 0 first
+ * @param mpp           microns per level-0 pixel, when known
+ * @param magnification objective magnification of level 0, when known
+ * @param associated    names of associated images (thumbnail, label, macro), readable by name
+ */
+public record SlideInfo(Path path, String format, int tileWidth, int tileHeight, int overlap,
+                        List<LevelInfo> levels, OptionalDouble mpp, OptionalDouble magnification,
+                        List<String> associated) {
+
+    public SlideInfo {
+        levels = List.copyOf(levels);
+        associated = List.copyOf(associated);
+        if (levels.isEmpty()) {
+            throw new IllegalArgumentException("a slide has at least one level");
+        }
+        for (int i = 0; i < levels.size(); i++) {
+            if (levels.get(i).index() != i) {
+                throw new IllegalArgumentException("level " + i + " has index " + levels.get(i).index());
+            }
+        }
+    }
+
+    public int width() {
+        return levels.getFirst().width();
+    }
+
+    public int height() {
+        return levels.getFirst().height();
+    }
+
+    public LevelInfo level(int index) {
+        if (index < 0 || index >= levels.size()) {
+            throw new IllegalArgumentException("level " + index + " out of range 0.." + (levels.size() - 1));
+        }
+        return levels.get(index);
+    }
+
+    public int levelCount() {
+        return levels.size();
+    }
+
+    /** The level with the largest downsample that is <= the given one (level 0 when none is). */
+    public int bestLevelForDownsample(double downsample) {
+        int best = 0;
+        for (LevelInfo l : levels) {
+            if (l.downsample() <= downsample * (1 + 1e-9) && l.downsample() >= levels.get(best).downsample()) {
+                best = l.index();
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,41 @@
+package org.tilescope.engine.slide;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+
+/**
+ * One open slide: what it is, the encoded bytes of any tile, and its associated images.
+ * Thread-safe: tiles may be read from many threads at once. Level numbers follow the engine's
+ * convention (0 = full resolution), whatever the file's own numbering.
+ */
+public interface SlideSource extends AutoCloseable {
+
+    SlideInfo info();
+
+    /**
+     * The encoded bytes of one tile, exactly as stored, made standalone: a JPEG (tables spliced
+     * in), a PNG, or for TIFF compressions other than JPEG a one-tile TIFF. The decoded image
+     * covers {@link #tileOrigin} onward; it may be larger than the tile's rectangle (overlap,
+     * padded edge tiles).
+     *
+     * @throws TileException when this tile is missing or damaged; other tiles still read
+     * @throws IllegalArgumentException when the tile is outside the level's grid
+     */
+    byte[] readTile(int level, int col, int row) throws IOException;
+
+    /** Where the decoded tile's top-left pixel lies, in pixels of its level. */
+    default int[] tileOrigin(int level, int col, int row) {
+        SlideInfo info = info();
+        LevelInfo l = info.level(level);
+        int ov = info.overlap();
+        return new int[] {col * l.tileWidth() - (col > 0 ? ov : 0), row * l.tileHeight() - (row > 0 ? ov : 0)};
+    }
+
+    /**
+     * An associated image (thumbnail, label, macro) by one of the names in {@link SlideInfo#associated()}.
+     */
+    BufferedImage readAssociated(String name) throws IOException;
+
+    @Override
+    void close() throws IOException;
+}
