@@ -126,7 +126,7 @@ final class DeepZoomSource implements SlideSource {
                     + " grid " + l.cols() + "x" + l.rows());
         }
         Path tile = tilePath(level, col, row);
-        String rel = info.path().getFileName() + " tile " + filesDir.getFileName() + "/"
+        String rel = filesDir.getFileName() + "/"
                 + folderOfLevel[level] + "/" + col + "_" + row + "." + ext;
         try {
             long size = Files.size(tile);
@@ -138,7 +138,7 @@ final class DeepZoomSource implements SlideSource {
             }
             return Files.readAllBytes(tile);
         } catch (NoSuchFileException e) {
-            throw new TileException(info.path(), level, col, row, "missing tile file " + rel);
+            throw new TileException(info.path(), level, col, row, "missing file " + rel);
         } catch (TileException e) {
             throw e;
         } catch (IOException e) {

@@ -1,0 +1,59 @@
+package org.tilescope.app.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.tilescope.engine.region.Region;
+import org.tilescope.engine.region.RegionReader;
+import org.tilescope.engine.slide.SlideInfo;
+import org.tilescope.engine.slide.SlideSource;
+import org.tilescope.engine.slide.Slides;
+import org.tilescope.engine.slide.TileException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "region", mixinStandardHelpOptions = true,
+        description = {"Write a rectangle of a slide to an image file.",
+                "X,Y are level-0 pixels and WIDTH,HEIGHT are pixels of LEVEL, as in OpenSlide's read_region.",
+                "Outside the slide is white. A damaged tile is filled from a coarser level, reported, and the exit code is 1."})
+public final class RegionCommand extends SlideCommand implements Callable<Integer> {
+    @Option(names = "--level", defaultValue = "0", description = "Level, 0 = full resolution (default ${DEFAULT-VALUE}).")
+    int level;
+    @Option(names = "--x", required = true, description = "Left edge in level-0 pixels.")
+    long x;
+    @Option(names = "--y", required = true, description = "Top edge in level-0 pixels.")
+    long y;
+    @Option(names = "--width", required = true, description = "Width in pixels of the level.")
+    int width;
+    @Option(names = "--height", required = true, description = "Height in pixels of the level.")
+    int height;
+    @Option(names = "--out", required = true, description = "Output file, .png or .jpg.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        ImageFiles.formatOf(out);
+        try (SlideSource src = Slides.open(slide)) {
+            SlideInfo info = src.info();
+            if (level < 0 || level >= info.levelCount()) {
+                throw new IllegalArgumentException(slide + ": level " + level + " does not exist (levels 0.."
+                        + (info.levelCount() - 1) + ")");
+            }
+            if (width <= 0 || height <= 0 || (long) width * height > RegionReader.MAX_PIXELS) {
+                throw new IllegalArgumentException("--width and --height must be positive and the region at most "
+                        + RegionReader.MAX_PIXELS + " pixels");
+            }
+            Region r = new RegionReader(src).read(level, x, y, width, height);
+            ImageFiles.write(r.image(), out);
+            return reportFailures(r, spec.commandLine().getErr());
+        }
+    }
+
+    static int reportFailures(Region r, PrintWriter err) {
+        for (TileException t : r.failures()) {
+            err.println("tilescope: " + t.getMessage() + " (filled from a coarser level)");
+        }
+        err.flush();
+        return r.failures().isEmpty() ? 0 : 1;
+    }
+}

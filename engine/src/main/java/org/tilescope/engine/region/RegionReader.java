@@ -1,0 +1,167 @@
+package org.tilescope.engine.region;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.tilescope.engine.decode.Images;
+import org.tilescope.engine.decode.TileDecoder;
+import org.tilescope.engine.slide.LevelInfo;
+import org.tilescope.engine.slide.PixelRect;
+import org.tilescope.engine.slide.SlideInfo;
+import org.tilescope.engine.slide.SlideSource;
+import org.tilescope.engine.slide.TileException;
+
+/**
+ * Composes any rectangle of any level from tiles: overlap trimmed, padded edge tiles clipped,
+ * outside the slide white. A tile that fails is painted from the next coarser level that reads,
+ * scaled up, so a bad tile never leaves a hole.
+ */
+public final class RegionReader {
+    /** Largest region composed in one call, in pixels (1 GiB of int RGB). */
+    public static final long MAX_PIXELS = 1L << 28;
+
+    private final SlideSource source;
+    private final TileDecoder decoder;
+
+    public RegionReader(SlideSource source, TileDecoder decoder) {
+        this.source = source;
+        this.decoder = decoder;
+    }
+
+    public RegionReader(SlideSource source) {
+        this(source, TileDecoder.standard());
+    }
+
+    /**
+     * Reads a region the way OpenSlide's read_region does.
+     *
+     * @param level  engine level (0 = full resolution)
+     * @param x0     left edge in level-0 pixels
+     * @param y0     top edge in level-0 pixels
+     * @param width  width in pixels of {@code level}
+     * @param height height in pixels of {@code level}
+     */
+    public Region read(int level, long x0, long y0, int width, int height) {
+        SlideInfo info = source.info();
+        LevelInfo l = info.level(level);
+        if (width <= 0 || height <= 0 || (long) width * height > MAX_PIXELS) {
+            throw new IllegalArgumentException("region size " + width + "x" + height
+                    + " must be positive and at most " + MAX_PIXELS + " pixels");
+        }
+        long lx = (long) Math.floor(x0 / l.downsample());
+        long ly = (long) Math.floor(y0 / l.downsample());
+        BufferedImage out = Images.white(width, height);
+        List<TileException> failures = new ArrayList<>();
+        paint(out, level, lx, ly, failures);
+        return new Region(out, failures);
+    }
+
+    /** Paints level pixels [lx, lx+w) x [ly, ly+h) into {@code out}, which is w x h. */
+    private void paint(BufferedImage out, int level, long lx, long ly, List<TileException> failures) {
+        LevelInfo l = source.info().level(level);
+        int w = out.getWidth();
+        int h = out.getHeight();
+        long cx0 = Math.max(lx, 0);
+        long cy0 = Math.max(ly, 0);
+        long cx1 = Math.min(lx + w, l.width());
+        long cy1 = Math.min(ly + h, l.height());
+        if (cx0 >= cx1 || cy0 >= cy1) {
+            return;
+        }
+        int col0 = (int) (cx0 / l.tileWidth());
+        int col1 = (int) ((cx1 - 1) / l.tileWidth());
+        int row0 = (int) (cy0 / l.tileHeight());
+        int row1 = (int) ((cy1 - 1) / l.tileHeight());
+        PixelRect wanted = new PixelRect((int) cx0, (int) cy0, (int) (cx1 - cx0), (int) (cy1 - cy0));
+        for (int row = row0; row <= row1; row++) {
+            for (int col = col0; col <= col1; col++) {
+                PixelRect owned = l.tileRect(col, row).intersect(wanted);
+                if (owned.isEmpty()) {
+                    continue;
+                }
+                try {
+                    BufferedImage tile = decodeTile(level, col, row);
+                    int[] origin = source.tileOrigin(level, col, row);
+                    PixelRect avail = new PixelRect(origin[0], origin[1], tile.getWidth(), tile.getHeight())
+                            .intersect(owned);
+                    copy(tile, avail.x() - origin[0], avail.y() - origin[1], out,
+                            (int) (avail.x() - lx), (int) (avail.y() - ly), avail.width(), avail.height());
+                    if (avail.width() < owned.width() || avail.height() < owned.height()) {
+                        // a short tile: fill what it lacks like a failed tile, but do not report it
+                        fillFromCoarser(out, level, lx, ly, owned, new ArrayList<>());
+                    }
+                } catch (TileException e) {
+                    failures.add(e);
+                    fillFromCoarser(out, level, lx, ly, owned, failures);
+                }
+            }
+        }
+    }
+
+    private BufferedImage decodeTile(int level, int col, int row) throws TileException {
+        byte[] bytes;
+        try {
+            bytes = source.readTile(level, col, row);
+        } catch (TileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new TileException(source.info().path(), level, col, row, e.getMessage(), e);
+        }
+        try {
+            return decoder.decode(bytes);
+        } catch (IOException e) {
+            throw new TileException(source.info().path(), level, col, row, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Paints {@code area} (level pixels) from the next coarser level, scaled up bilinearly. The
+     * coarser read is itself fault tolerant, so the search goes on down to the coarsest level.
+     */
+    private void fillFromCoarser(BufferedImage out, int level, long lx, long ly, PixelRect area,
+                                 List<TileException> failures) {
+        SlideInfo info = source.info();
+        if (level + 1 >= info.levelCount()) {
+            return; // nothing coarser: the area stays white
+        }
+        LevelInfo fine = info.level(level);
+        LevelInfo coarse = info.level(level + 1);
+        double scale = fine.downsample() / coarse.downsample(); // < 1
+        long cx = (long) Math.floor(area.x() * scale);
+        long cy = (long) Math.floor(area.y() * scale);
+        long cx2 = (long) Math.ceil(area.right() * scale) + 1;
+        long cy2 = (long) Math.ceil(area.bottom() * scale) + 1;
+        // one coarse pixel of margin on each side so bilinear edges do not fade to white
+        cx = Math.max(0, cx - 1);
+        cy = Math.max(0, cy - 1);
+        int cw = (int) (cx2 - cx);
+        int ch = (int) (cy2 - cy);
+        BufferedImage patch = Images.white(cw, ch);
+        paint(patch, level + 1, cx, cy, failures);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.clipRect((int) (area.x() - lx), (int) (area.y() - ly), area.width(), area.height());
+            double inv = 1 / scale;
+            g.translate(cx * inv - lx, cy * inv - ly);
+            g.scale(inv, inv);
+            g.drawImage(patch, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+    }
+
+    private static void copy(BufferedImage src, int sx, int sy, BufferedImage dst, int dx, int dy, int w, int h) {
+        if (w <= 0 || h <= 0) {
+            return;
+        }
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            src.getRaster().getDataElements(sx, sy + y, w, 1, row);
+            dst.getRaster().setDataElements(dx, dy + y, w, 1, row);
+        }
+    }
+}
