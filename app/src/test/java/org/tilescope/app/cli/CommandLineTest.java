@@ -1,0 +1,237 @@
+package org.tilescope.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tilescope.app.TilescopeCommand;
+
+class CommandLineTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = TilescopeCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** A 600x400 pattern whose every pixel is known: r = x, g = y, b = (x ^ y). */
+    static int pixel(int x, int y) {
+        return ((x & 0xFF) << 16) | ((y & 0xFF) << 8) | ((x ^ y) & 0xFF);
+    }
+
+    /** Writes a Deep Zoom slide with PNG tiles (lossless, so pixels can be compared exactly). */
+    static Path writeDzi(Path dir, String name, int w, int h, int ts, int overlap) throws IOException {
+        int maxLevel = 0;
+        while ((1 << maxLevel) < Math.max(w, h)) {
+            maxLevel++;
+        }
+        Path files = dir.resolve(name + "_files");
+        for (int k = maxLevel; k >= 0; k--) {
+            int scale = 1 << (maxLevel - k);
+            int lw = Math.ceilDiv(w, scale);
+            int lh = Math.ceilDiv(h, scale);
+            Path levelDir = Files.createDirectories(files.resolve(Integer.toString(k)));
+            for (int row = 0; row * ts < lh; row++) {
+                for (int col = 0; col * ts < lw; col++) {
+                    int x0 = Math.max(0, col * ts - overlap);
+                    int y0 = Math.max(0, row * ts - overlap);
+                    int x1 = Math.min(lw, (col + 1) * ts + overlap);
+                    int y1 = Math.min(lh, (row + 1) * ts + overlap);
+                    BufferedImage t = new BufferedImage(x1 - x0, y1 - y0, BufferedImage.TYPE_INT_RGB);
+                    for (int y = y0; y < y1; y++) {
+                        for (int x = x0; x < x1; x++) {
+                            // coarser levels sample the pattern: exact enough to tell levels apart
+                            t.setRGB(x - x0, y - y0, pixel(x * scale, y * scale));
+                        }
+                    }
+                    ImageIO.write(t, "png", levelDir.resolve(col + "_" + row + ".png").toFile());
+                }
+            }
+        }
+        Path dzi = dir.resolve(name + ".dzi");
+        Files.writeString(dzi, """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <Image xmlns="http://schemas.microsoft.com/deepzoom/2008" Format="png" Overlap="%d" TileSize="%d">
+                  <Size Width="%d" Height="%d"/>
+                </Image>
+                """.formatted(overlap, ts, w, h));
+        return dzi;
+    }
+
+    @Test
+    void infoJsonHasTheDocumentedKeys() throws IOException {
+        Path dzi = writeDzi(dir, "s", 600, 400, 128, 1);
+        Result r = run("info", "--json", dzi.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("deepzoom", j.get("format").asText());
+        assertEquals(600, j.get("width").asInt());
+        assertEquals(400, j.get("height").asInt());
+        assertEquals(128, j.get("tileWidth").asInt());
+        assertEquals(128, j.get("tileHeight").asInt());
+        assertEquals(1, j.get("overlap").asInt());
+        assertTrue(j.get("mpp").isNull());
+        assertTrue(j.get("magnification").isNull());
+        assertEquals(11, j.get("levels").size()); // 600 px wide: levels 2^0..2^10
+        JsonNode l1 = j.get("levels").get(1);
+        assertEquals(300, l1.get("width").asInt());
+        assertEquals(200, l1.get("height").asInt());
+        assertEquals(2.0, l1.get("downsample").asDouble());
+        assertEquals(3, l1.get("cols").asInt());
+        assertEquals(2, l1.get("rows").asInt());
+        assertTrue(j.get("associated").isArray());
+    }
+
+    @Test
+    void infoTextListsLevels() throws IOException {
+        Path dzi = writeDzi(dir, "s", 600, 400, 128, 0);
+        Result r = run("info", dzi.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("600 x 400"), r.out());
+        assertTrue(r.out().contains("deepzoom"), r.out());
+        assertTrue(r.out().contains("5 x 4"), r.out()); // level 0 grid
+    }
+
+    @Test
+    void regionGivesExactPixelsAcrossTilesAndWhiteOutside() throws IOException {
+        Path dzi = writeDzi(dir, "s", 600, 400, 128, 2);
+        Path out = dir.resolve("r.png");
+        Result r = run("region", dzi.toString(), "--level", "0", "--x", "500", "--y", "100",
+                "--width", "200", "--height", "150", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        BufferedImage img = ImageIO.read(out.toFile());
+        assertEquals(200, img.getWidth());
+        assertEquals(150, img.getHeight());
+        for (int y = 0; y < 150; y++) {
+            for (int x = 0; x < 200; x++) {
+                int sx = 500 + x;
+                int sy = 100 + y;
+                int want = sx < 600 ? pixel(sx, sy) : 0xFFFFFF;
+                assertEquals(want, img.getRGB(x, y) & 0xFFFFFF, "pixel " + sx + "," + sy);
+            }
+        }
+    }
+
+    @Test
+    void regionAtCoarserLevelUsesLevelZeroCoordinates() throws IOException {
+        Path dzi = writeDzi(dir, "s", 600, 400, 128, 1);
+        Path out = dir.resolve("r.png");
+        Result r = run("region", dzi.toString(), "--level", "1", "--x", "200", "--y", "100",
+                "--width", "50", "--height", "40", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        BufferedImage img = ImageIO.read(out.toFile());
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 50; x++) {
+                assertEquals(pixel((100 + x) * 2, (50 + y) * 2), img.getRGB(x, y) & 0xFFFFFF);
+            }
+        }
+    }
+
+    @Test
+    void badTileIsReportedFilledAndExitIsOne() throws IOException {
+        Path dzi = writeDzi(dir, "s", 600, 400, 128, 0);
+        Path tile = dir.resolve("s_files/10/1_1.png");
+        Files.write(tile, Arrays.copyOf(Files.readAllBytes(tile), 40)); // truncated
+        Path out = dir.resolve("r.png");
+        Result r = run("region", dzi.toString(), "--x", "0", "--y", "0", "--width", "600", "--height", "400",
+                "--out", out.toString());
+        assertEquals(1, r.code());
+        List<String> lines = r.err().lines().toList();
+        assertEquals(1, lines.size(), r.err());
+        assertTrue(lines.getFirst().contains("s.dzi") && lines.getFirst().contains("col 1, row 1"), r.err());
+        BufferedImage img = ImageIO.read(out.toFile());
+        // the hole is filled from level 1, which samples the same pattern: close, and never white
+        int filled = img.getRGB(128 + 20, 128 + 20) & 0xFFFFFF;
+        assertFalse(filled == 0xFFFFFF);
+        assertEquals(pixel(0, 0), img.getRGB(0, 0) & 0xFFFFFF);
+    }
+
+    @Test
+    void errorsAreOneLineNamingTheFileWithoutTrace() throws IOException {
+        Path empty = Files.createFile(dir.resolve("empty.dzi"));
+        Result r = run("info", empty.toString());
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("empty.dzi") && r.err().contains("empty file"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+
+        Result missing = run("info", dir.resolve("nope.svs").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("nope.svs") && missing.err().contains("no such file"), missing.err());
+
+        Result verbose = run("info", "--verbose", empty.toString());
+        assertEquals(1, verbose.code());
+        assertTrue(verbose.err().contains("\tat "), verbose.err());
+    }
+
+    @Test
+    void thumbnailFitsTheBox() throws IOException {
+        Path dzi = writeDzi(dir, "s", 600, 400, 128, 1);
+        Path out = dir.resolve("t.jpg");
+        Result r = run("thumbnail", dzi.toString(), "--max", "150", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        BufferedImage img = ImageIO.read(out.toFile());
+        assertEquals(150, img.getWidth());
+        assertEquals(100, img.getHeight());
+    }
+
+    @Test
+    void badArgumentsAreRefusedClearly() throws IOException {
+        Path dzi = writeDzi(dir, "s", 600, 400, 128, 1);
+        Result r = run("region", dzi.toString(), "--level", "99", "--x", "0", "--y", "0",
+                "--width", "10", "--height", "10", "--out", dir.resolve("x.png").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("level 99"), r.err());
+        Result ext = run("thumbnail", dzi.toString(), "--out", dir.resolve("x.gif").toString());
+        assertEquals(1, ext.code());
+        assertTrue(ext.err().contains(".png"), ext.err());
+    }
+
+    /** Every slide of the shared corpus gives info and a region through the command line. */
+    @Test
+    void everyCorpusSlideWorks() throws IOException {
+        Path corpus = Path.of(System.getProperty("tilescope.corpus", "../../shared/corpus"));
+        if (!Files.isDirectory(corpus)) {
+            System.err.println("SKIPPED corpus command-line test: " + corpus.toAbsolutePath() + " not found");
+        }
+        Assumptions.assumeTrue(Files.isDirectory(corpus), "corpus not found at " + corpus);
+        List<Path> slides;
+        try (Stream<Path> s = Stream.concat(Stream.concat(
+                Files.list(corpus.resolve("library")), Files.list(corpus.resolve("fastpath"))),
+                Files.list(corpus.resolve("tiff")))) {
+            slides = s.filter(p -> p.toString().endsWith(".dzi") || p.toString().endsWith(".fastpath")
+                    || p.toString().endsWith(".tif")).sorted().toList();
+        }
+        assertEquals(8 + 2 + 1, slides.size(), slides.toString());
+        for (Path slide : slides) {
+            Result info = run("info", "--json", slide.toString());
+            assertEquals(0, info.code(), slide + ": " + info.err());
+            Path out = dir.resolve(slide.getFileName() + ".png");
+            Result region = run("region", slide.toString(), "--level", "1", "--x", "1000", "--y", "800",
+                    "--width", "300", "--height", "200", "--out", out.toString());
+            assertEquals(0, region.code(), slide + ": " + region.err());
+            assertEquals(300, ImageIO.read(out.toFile()).getWidth());
+        }
+    }
+}
