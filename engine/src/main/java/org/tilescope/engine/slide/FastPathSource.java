@@ -195,8 +195,27 @@ final class FastPathSource implements SlideSource {
         }
     }
 
-    /** One level's index in memory and its pack file open for positional reads. */
-    private record PackLevel(Path packFile, FileChannel pack, long[] offsets, int[] lengths, int cols) {
+    @Override
+    public void releaseHandles() {
+        for (PackLevel p : packs) {
+            p.close();
+        }
+    }
+
+    /** One level's index in memory and its pack file, opened on demand for positional reads. */
+    private static final class PackLevel {
+        private final Path packFile;
+        private final long[] offsets;
+        private final int[] lengths;
+        private final int cols;
+        private FileChannel channel;
+
+        private PackLevel(Path packFile, long[] offsets, int[] lengths, int cols) {
+            this.packFile = packFile;
+            this.offsets = offsets;
+            this.lengths = lengths;
+            this.cols = cols;
+        }
 
         static PackLevel open(Path tilesDir, FpLevel f) throws IOException {
             Path idx = tilesDir.resolve("level_" + f.fpLevel() + ".idx");
@@ -212,6 +231,9 @@ final class FastPathSource implements SlideSource {
             if (idxSize < IDX_HEADER + n * IDX_ENTRY) {
                 throw new SlideException(idx, "truncated index: " + idxSize + " bytes, need "
                         + (IDX_HEADER + n * IDX_ENTRY) + " for " + f.cols() + "x" + f.rows() + " tiles");
+            }
+            if (idxSize > IDX_HEADER + n * IDX_ENTRY + Limits.MAX_DESCRIPTOR_BYTES) {
+                throw new SlideException(idx, "index far larger than its " + n + " tiles need (" + idxSize + " bytes)");
             }
             byte[] raw = Files.readAllBytes(idx);
             ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
@@ -230,8 +252,7 @@ final class FastPathSource implements SlideSource {
                 throw new SlideException(idx, "grid " + cols + "x" + rows + " disagrees with metadata.json "
                         + f.cols() + "x" + f.rows());
             }
-            FileChannel ch = FileChannel.open(packFile, StandardOpenOption.READ);
-            long packSize = ch.size();
+            long packSize = Files.size(packFile);
             long[] offsets = new long[(int) n];
             int[] lengths = new int[(int) n];
             for (int i = 0; i < n; i++) {
@@ -245,7 +266,14 @@ final class FastPathSource implements SlideSource {
                     lengths[i] = -1;
                 }
             }
-            return new PackLevel(packFile, ch, offsets, lengths, cols);
+            return new PackLevel(packFile, offsets, lengths, cols);
+        }
+
+        private synchronized FileChannel channel() throws IOException {
+            if (channel == null || !channel.isOpen()) {
+                channel = FileChannel.open(packFile, StandardOpenOption.READ);
+            }
+            return channel;
         }
 
         byte[] read(Path slide, int level, int col, int row) throws IOException {
@@ -258,10 +286,24 @@ final class FastPathSource implements SlideSource {
             if (len < 0) {
                 throw new TileException(slide, level, col, row, "index entry points past the end of " + where);
             }
+            try {
+                return readAt(offsets[i], len, slide, level, col, row, where);
+            } catch (java.nio.channels.ClosedChannelException e) {
+                // handles were released under us; reopen once
+                return readAt(offsets[i], len, slide, level, col, row, where);
+            } catch (TileException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new TileException(slide, level, col, row, "cannot read " + where + ": " + e.getMessage(), e);
+            }
+        }
+
+        private byte[] readAt(long pos, int len, Path slide, int level, int col, int row, String where)
+                throws IOException {
+            FileChannel ch = channel();
             ByteBuffer buf = ByteBuffer.allocate(len);
-            long pos = offsets[i];
             while (buf.hasRemaining()) {
-                int r = pack.read(buf, pos + buf.position());
+                int r = ch.read(buf, pos + buf.position());
                 if (r < 0) {
                     throw new TileException(slide, level, col, row, "pack file ends inside tile " + where);
                 }
@@ -269,11 +311,14 @@ final class FastPathSource implements SlideSource {
             return buf.array();
         }
 
-        void close() {
-            try {
-                pack.close();
-            } catch (IOException ignored) {
-                // closing a read-only channel loses nothing
+        synchronized void close() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // closing a read-only channel loses nothing
+                }
+                channel = null;
             }
         }
     }

@@ -36,6 +36,13 @@ public interface SlideSource extends AutoCloseable {
      */
     BufferedImage readAssociated(String name) throws IOException;
 
+    /**
+     * Closes open file handles to stay under the process's file limit. The source stays usable:
+     * its next read reopens what it needs, without parsing the slide again.
+     */
+    default void releaseHandles() {
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -1,0 +1,72 @@
+package org.tilescope.engine.pipeline;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
+import java.awt.image.BufferedImage;
+import org.tilescope.engine.slide.PixelRect;
+
+/**
+ * Paints a {@link PaintPlan} with Java2D: the same code for the screen and for exports.
+ */
+public final class TilePainter {
+    private TilePainter() {
+    }
+
+    /**
+     * Paints the plan. The graphics' transform must map level-0 pixels to device pixels;
+     * each layer is scaled bilinearly from its level to level 0.
+     */
+    public static void paint(Graphics2D g, PaintPlan plan) {
+        Object oldInterp = g.getRenderingHint(RenderingHints.KEY_INTERPOLATION);
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        AffineTransform at = g.getTransform();
+        try {
+            if (plan.base() != null) {
+                g.scale(plan.baseDownsample(), plan.baseDownsample());
+                g.drawImage(plan.base(), 0, 0, null);
+                g.setTransform(at);
+            }
+            for (PaintPlan.PaintTile p : plan.tiles()) {
+                paintTile(g, p.tile(), p.downsample());
+                g.setTransform(at);
+            }
+        } finally {
+            g.setTransform(at);
+            if (oldInterp != null) {
+                g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, oldInterp);
+            }
+        }
+    }
+
+    /** Paints the owned part of one tile; g maps level-0 pixels to device, and is left scaled. */
+    static void paintTile(Graphics2D g, DecodedTile t, double downsample) {
+        PixelRect o = t.owned();
+        g.scale(downsample, downsample);
+        int sx = o.x() - t.originX();
+        int sy = o.y() - t.originY();
+        int w = Math.min(o.width(), t.image().getWidth() - sx);
+        int h = Math.min(o.height(), t.image().getHeight() - sy);
+        if (w <= 0 || h <= 0) {
+            return;
+        }
+        g.drawImage(t.image(), o.x(), o.y(), o.x() + w, o.y() + h, sx, sy, sx + w, sy + h, null);
+    }
+
+    /** Copies the owned pixels of a tile into an image of its level, offset by (dx, dy). */
+    static void copyOwned(DecodedTile t, BufferedImage dst, int dx, int dy) {
+        PixelRect o = t.owned();
+        int sx = o.x() - t.originX();
+        int sy = o.y() - t.originY();
+        int w = Math.min(Math.min(o.width(), t.image().getWidth() - sx), dst.getWidth() - (o.x() + dx));
+        int h = Math.min(Math.min(o.height(), t.image().getHeight() - sy), dst.getHeight() - (o.y() + dy));
+        if (w <= 0 || h <= 0) {
+            return;
+        }
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            t.image().getRaster().getDataElements(sx, sy + y, w, 1, row);
+            dst.getRaster().setDataElements(o.x() + dx, o.y() + dy + y, w, 1, row);
+        }
+    }
+}
