@@ -79,9 +79,18 @@ public final class Corpus {
         private final Map<String, BufferedImage> tiles = new HashMap<>();
 
         public Reference(Path dziFile) throws IOException {
+            this(dziFile, filesDirOf(dziFile));
+        }
+
+        /** Tiles from {@code filesDir}, geometry from {@code dziFile}. */
+        public Reference(Path dziFile, Path filesDir) throws IOException {
             this.dzi = readDzi(dziFile);
+            this.filesDir = filesDir;
+        }
+
+        private static Path filesDirOf(Path dziFile) {
             String base = dziFile.getFileName().toString();
-            this.filesDir = dziFile.resolveSibling(base.substring(0, base.lastIndexOf('.')) + "_files");
+            return dziFile.resolveSibling(base.substring(0, base.lastIndexOf('.')) + "_files");
         }
 
         public Dzi dzi() {
