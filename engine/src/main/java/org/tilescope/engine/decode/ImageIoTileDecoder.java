@@ -69,8 +69,12 @@ final class ImageIoTileDecoder implements TileDecoder {
                 throw new IIOException("image too large: " + reader.getWidth(0) + "x" + reader.getHeight(0));
             }
             BufferedImage img = reader.read(0, reader.getDefaultReadParam());
-            if (!warnings.isEmpty()) {
-                throw new IIOException("damaged " + codec.name() + ": " + warnings.getFirst());
+            for (String w : warnings) {
+                // colour-management notes (a CMYK JPEG without a profile) are not damage
+                String lw = w.toLowerCase(java.util.Locale.ROOT);
+                if (!lw.contains("icc") && !lw.contains("color profile") && !lw.contains("colour profile")) {
+                    throw new IIOException("damaged " + codec.name() + ": " + w);
+                }
             }
             return Images.toIntRgb(img);
         } catch (IIOException e) {

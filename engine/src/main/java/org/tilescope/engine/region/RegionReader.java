@@ -89,9 +89,19 @@ public final class RegionReader {
                             .intersect(owned);
                     copy(tile, avail.x() - origin[0], avail.y() - origin[1], out,
                             (int) (avail.x() - lx), (int) (avail.y() - ly), avail.width(), avail.height());
-                    if (avail.width() < owned.width() || avail.height() < owned.height()) {
-                        // a short tile: fill what it lacks like a failed tile, but do not report it
+                    // a short tile: fill only what it lacks, like a failed tile, but do not report it
+                    PixelRect right = new PixelRect(avail.right(), owned.y(), owned.right() - avail.right(), owned.height());
+                    PixelRect below = new PixelRect(owned.x(), avail.bottom(), avail.right() - owned.x(),
+                            owned.bottom() - avail.bottom());
+                    if (avail.isEmpty()) {
                         fillFromCoarser(out, level, lx, ly, owned, new ArrayList<>());
+                    } else {
+                        if (!right.isEmpty()) {
+                            fillFromCoarser(out, level, lx, ly, right, new ArrayList<>());
+                        }
+                        if (!below.isEmpty()) {
+                            fillFromCoarser(out, level, lx, ly, below, new ArrayList<>());
+                        }
                     }
                 } catch (TileException e) {
                     failures.add(e);
@@ -141,6 +151,8 @@ public final class RegionReader {
         int ch = (int) (cy2 - cy);
         BufferedImage patch = Images.white(cw, ch);
         paint(patch, level + 1, cx, cy, failures);
+        // past the coarse level's edge there are no pixels: repeat the edge so bilinear does not fade to white
+        extendEdges(patch, (int) Math.min(cw, coarse.width() - cx), (int) Math.min(ch, coarse.height() - cy));
         Graphics2D g = out.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
@@ -151,6 +163,26 @@ public final class RegionReader {
             g.drawImage(patch, 0, 0, null);
         } finally {
             g.dispose();
+        }
+    }
+
+    private static void extendEdges(BufferedImage img, int validW, int validH) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        if (validW <= 0 || validH <= 0) {
+            return;
+        }
+        int[] px = new int[1];
+        for (int y = 0; y < validH; y++) {
+            img.getRaster().getDataElements(validW - 1, y, px);
+            for (int x = validW; x < w; x++) {
+                img.getRaster().setDataElements(x, y, px);
+            }
+        }
+        int[] row = new int[w];
+        img.getRaster().getDataElements(0, validH - 1, w, 1, row);
+        for (int y = validH; y < h; y++) {
+            img.getRaster().setDataElements(0, y, w, 1, row);
         }
     }
 

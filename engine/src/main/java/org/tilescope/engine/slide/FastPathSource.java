@@ -261,7 +261,7 @@ final class FastPathSource implements SlideSource {
             }
             for (int i = 0; i < n; i++) {
                 long len = Integer.toUnsignedLong(lengths[i]);
-                if (offsets[i] < 0 || len > Limits.MAX_TILE_BYTES || offsets[i] + len > packSize) {
+                if (offsets[i] < 0 || len > Limits.MAX_TILE_BYTES || offsets[i] > packSize - len) {
                     // only this tile is bad; it fails when read
                     lengths[i] = -1;
                 }
