@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,6 +61,16 @@ final class TiffParser {
     static final int TAG_REFERENCE_BLACK_WHITE = 532;
 
     private TiffParser() {
+    }
+
+    /**
+     * The file ends before data its directories point to: a cut download or copy. Unlike other
+     * damage to a reduced level, this is not worked around, since the rest of the file is gone too.
+     */
+    static final class TruncatedException extends SlideException {
+        TruncatedException(Path file, String problem) {
+            super(file, problem);
+        }
     }
 
     /** One IFD entry. {@code inline} holds the value bytes when they fit in the entry itself. */
@@ -185,7 +196,7 @@ final class TiffParser {
         int entrySize = big ? 20 : 12;
         int nextSize = big ? 8 : 4;
         if (off < 0 || off > size - countSize) {
-            throw new SlideException(in.path(), "truncated TIFF: IFD at offset " + Long.toUnsignedString(off)
+            throw new TruncatedException(in.path(), "truncated TIFF: IFD at offset " + Long.toUnsignedString(off)
                     + " is past the end of the file (" + size + " bytes)");
         }
         ByteBuffer cb = in.buffer(off, countSize);
@@ -196,7 +207,7 @@ final class TiffParser {
         }
         long bodyLen = n * entrySize + nextSize;
         if (off + countSize + bodyLen > size) {
-            throw new SlideException(in.path(), "truncated TIFF: IFD at offset " + off + " (" + n
+            throw new TruncatedException(in.path(), "truncated TIFF: IFD at offset " + off + " (" + n
                     + " entries) runs past the end of the file (" + size + " bytes)");
         }
         ByteBuffer b = in.buffer(off + countSize, (int) bodyLen);
@@ -260,7 +271,7 @@ final class TiffParser {
                     + " is too large (" + len + " bytes, at most " + max + " accepted)");
         }
         if (e.valueOffset() < 0 || e.valueOffset() > size - len) {
-            throw new SlideException(in.path(), "truncated TIFF: values of tag " + e.tag() + " in IFD at offset "
+            throw new TruncatedException(in.path(), "truncated TIFF: values of tag " + e.tag() + " in IFD at offset "
                     + d.offset() + " lie at offset " + Long.toUnsignedString(e.valueOffset()) + " (+" + len
                     + " bytes), past the end of the file (" + size + " bytes)");
         }

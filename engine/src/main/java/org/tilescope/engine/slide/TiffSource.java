@@ -170,6 +170,8 @@ final class TiffSource implements SlideSource {
             TiffLevel l;
             try {
                 l = buildLevel(in, im);
+            } catch (TiffParser.TruncatedException e) {
+                throw e;
             } catch (SlideException e) {
                 // A damaged reduced level costs a level, not the slide: level 0 and the others still serve.
                 LOG.log(Level.WARNING, "{0}: reduced level left out: {1}", file, e.problem());

@@ -21,6 +21,7 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 
 /** Pixels and encoded tiles for the TIFF tests, all made in code. */
 final class TiffFixtures {
@@ -133,6 +134,12 @@ final class TiffFixtures {
                 adobe.setAttribute("flags1", "0");
                 adobe.setAttribute("transform", "0");
                 seq.insertBefore(adobe, seq.getFirstChild());
+                // RGB data is never subsampled (libtiff refuses RGB JPEG that is).
+                NodeList specs = root.getElementsByTagName("componentSpec");
+                for (int i = 0; i < specs.getLength(); i++) {
+                    ((Element) specs.item(i)).setAttribute("HsamplingFactor", "1");
+                    ((Element) specs.item(i)).setAttribute("VsamplingFactor", "1");
+                }
                 md.setFromTree(JPEG_NATIVE, root);
             }
             ByteArrayOutputStream bos = new ByteArrayOutputStream();
