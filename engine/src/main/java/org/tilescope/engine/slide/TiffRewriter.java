@@ -28,7 +28,6 @@ final class TiffRewriter {
     /** No decoding tag is legitimately larger (a 16-bit ColorMap is 384 KiB). */
     static final int MAX_COPIED_TAG_BYTES = 1 << 20;
 
-    private static final int TYPE_SHORT = 3;
     private static final int TYPE_LONG = 4;
 
     private TiffRewriter() {
@@ -147,14 +146,5 @@ final class TiffRewriter {
 
     private static long even(long p) {
         return (p + 1) & ~1L;
-    }
-
-    /** A SHORT tag, for callers that synthesize one. */
-    static Tag shortTag(ByteOrder order, int tag, int... values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(order);
-        for (int v : values) {
-            b.putShort((short) v);
-        }
-        return new Tag(tag, TYPE_SHORT, values.length, b.array());
     }
 }
