@@ -108,6 +108,17 @@ final class TiffFile implements AutoCloseable {
         }
     }
 
+    /** Closes the file handle; the next read reopens it (the slide pool bounds open files). */
+    void release() {
+        synchronized (reopenLock) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // a read-only channel loses nothing on close
+            }
+        }
+    }
+
     @Override
     public void close() throws IOException {
         synchronized (reopenLock) {

@@ -592,6 +592,11 @@ final class TiffSource implements SlideSource {
     }
 
     @Override
+    public void releaseHandles() {
+        in.release();
+    }
+
+    @Override
     public void close() throws IOException {
         in.close();
     }
