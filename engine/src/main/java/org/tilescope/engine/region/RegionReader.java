@@ -51,12 +51,51 @@ public final class RegionReader {
             throw new IllegalArgumentException("region size " + width + "x" + height
                     + " must be positive and at most " + MAX_PIXELS + " pixels");
         }
-        long lx = (long) Math.floor(x0 / l.downsample());
-        long ly = (long) Math.floor(y0 / l.downsample());
-        BufferedImage out = Images.white(width, height);
+        double fx = x0 / l.downsample();
+        double fy = y0 / l.downsample();
+        long lx = (long) Math.floor(fx);
+        long ly = (long) Math.floor(fy);
+        double tx = fx - lx;
+        double ty = fy - ly;
         List<TileException> failures = new ArrayList<>();
-        paint(out, level, lx, ly, failures);
-        return new Region(out, failures);
+        if (tx < 1e-6 && ty < 1e-6) {
+            BufferedImage out = Images.white(width, height);
+            paint(out, level, lx, ly, failures);
+            return new Region(out, failures);
+        }
+        // A level-0 point between two pixels of this level: sample between them, as OpenSlide does
+        // (it translates by the fraction and lets cairo interpolate bilinearly).
+        BufferedImage src = Images.white(width + 1, height + 1);
+        paint(src, level, lx, ly, failures);
+        return new Region(shift(src, tx, ty, width, height), failures);
+    }
+
+    /** Bilinear resampling of {@code src} shifted left/up by (tx, ty) of a pixel, each in [0, 1). */
+    static BufferedImage shift(BufferedImage src, double tx, double ty, int width, int height) {
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int wx = (int) Math.round(tx * 256);
+        int wy = (int) Math.round(ty * 256);
+        int[] r0 = new int[width + 1];
+        int[] r1 = new int[width + 1];
+        int[] o = new int[width];
+        for (int y = 0; y < height; y++) {
+            src.getRaster().getDataElements(0, y, width + 1, 1, r0);
+            src.getRaster().getDataElements(0, y + 1, width + 1, 1, r1);
+            for (int x = 0; x < width; x++) {
+                o[x] = blend(blend(r0[x], r0[x + 1], wx), blend(r1[x], r1[x + 1], wx), wy);
+            }
+            out.getRaster().setDataElements(0, y, width, 1, o);
+        }
+        return out;
+    }
+
+    /** (1 - w/256) * a + (w/256) * b per channel, rounded. */
+    private static int blend(int a, int b, int w) {
+        int iw = 256 - w;
+        int r = (((a >> 16) & 0xFF) * iw + ((b >> 16) & 0xFF) * w + 128) >> 8;
+        int g = (((a >> 8) & 0xFF) * iw + ((b >> 8) & 0xFF) * w + 128) >> 8;
+        int bl = ((a & 0xFF) * iw + (b & 0xFF) * w + 128) >> 8;
+        return (r << 16) | (g << 8) | bl;
     }
 
     /** Paints level pixels [lx, lx+w) x [ly, ly+h) into {@code out}, which is w x h. */

@@ -90,6 +90,7 @@ class TilePipelineTest {
         FakeSlide fake = new FakeSlide(4096, 4096, 256, 3);
         SlideHandle h = p.open(3, Path.of("c"), fake);
         await(h.ready());
+        settle(p);
         fake.gate = new Semaphore(0);
         TileKey key = h.key(0, 3, 3);
         List<CompletableFuture<DecodedTile>> fs = new ArrayList<>();
@@ -109,6 +110,7 @@ class TilePipelineTest {
         FakeSlide fake = new FakeSlide(4096, 4096, 256, 4);
         SlideHandle h = p.open(4, Path.of("d"), fake);
         await(h.ready());
+        settle(p);
         fake.gate = new Semaphore(0);
         ViewGeneration view = new ViewGeneration();
         long g1 = view.next();
@@ -139,6 +141,7 @@ class TilePipelineTest {
         FakeSlide fake = new FakeSlide(4096, 4096, 256, 5);
         SlideHandle h = p.open(5, Path.of("e"), fake);
         await(h.ready());
+        settle(p);
         fake.gate = new Semaphore(0);
         ViewGeneration view = new ViewGeneration();
         p.request(h, h.key(0, 0, 0), Priority.VISIBLE, view, view.next());
@@ -158,6 +161,7 @@ class TilePipelineTest {
         FakeSlide fake = new FakeSlide(4096, 4096, 256, 6);
         SlideHandle h = p.open(6, Path.of("f"), fake);
         await(h.ready());
+        settle(p);
         fake.readOrder.clear();
         fake.gate = new Semaphore(0);
         List<CompletableFuture<DecodedTile>> all = new ArrayList<>();
@@ -276,6 +280,15 @@ class TilePipelineTest {
     static Throwable failure(CompletableFuture<?> f) {
         Throwable t = f.handle((v, e) -> e).join();
         return t instanceof CompletionException c && c.getCause() != null ? c.getCause() : t;
+    }
+
+    /** Waits (hang guard only) until the coarse-level loads from the open are done. */
+    static void settle(TilePipeline p) {
+        long deadline = System.nanoTime() + HANG_GUARD.toNanos();
+        while (p.stats().readsInFlight() + p.stats().decodesInFlight() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
     }
 
     static boolean waitForQueued(Semaphore gate) throws InterruptedException {

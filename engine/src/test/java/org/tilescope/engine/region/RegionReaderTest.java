@@ -94,10 +94,29 @@ class RegionReaderTest {
     void level0CoordinatesAreDividedByTheDownsample() throws IOException {
         Fixtures.DeepZoom dz = Fixtures.deepZoom(dir, "s", Fixtures.drawSource(300, 200), 64, 1, "png");
         try (SlideSource s = Slides.open(dz.dzi())) {
-            // x0 = 7 in level-0 pixels is level-2 pixel 1 (floor 7/4)
-            Region r = new RegionReader(s).read(2, 7, 13, 20, 20);
-            Pixels.assertSame(Fixtures.crop(dz.level(2), 1, 3, 20, 20), r.image(), "level 2 at (7,13)/4");
+            // x0 = 8, y0 = 12 are level-2 pixels 2 and 3 exactly
+            Region exact = new RegionReader(s).read(2, 8, 12, 20, 20);
+            Pixels.assertSame(Fixtures.crop(dz.level(2), 2, 3, 20, 20), exact.image(), "level 2 at (8,12)/4");
+            // x0 = 7, y0 = 13 fall between level-2 pixels (1.75, 3.25): sampled bilinearly as OpenSlide does
+            Region between = new RegionReader(s).read(2, 7, 13, 20, 20);
+            BufferedImage l2 = dz.level(2);
+            for (int y = 0; y < 20; y++) {
+                for (int x = 0; x < 20; x++) {
+                    int got = between.image().getRGB(x, y);
+                    for (int shift = 0; shift <= 16; shift += 8) {
+                        double a = channel(l2, 1 + x, 3 + y, shift) * 0.25 + channel(l2, 2 + x, 3 + y, shift) * 0.75;
+                        double b = channel(l2, 1 + x, 4 + y, shift) * 0.25 + channel(l2, 2 + x, 4 + y, shift) * 0.75;
+                        double want = a * 0.75 + b * 0.25;
+                        assertTrue(Math.abs(((got >> shift) & 0xFF) - want) <= 1.0,
+                                "pixel " + x + "," + y + " channel " + shift + ": " + ((got >> shift) & 0xFF) + " vs " + want);
+                    }
+                }
+            }
         }
+    }
+
+    private static int channel(BufferedImage img, int x, int y, int shift) {
+        return (img.getRGB(x, y) >> shift) & 0xFF;
     }
 
     @Test
