@@ -433,6 +433,12 @@ public final class TilePipeline implements AutoCloseable {
         l1.invalidateAll();
     }
 
+    /** Empties both tiers (benchmarks of cold paths; a user never needs this). */
+    public void clearAll() {
+        l1.invalidateAll();
+        l2.invalidateAll();
+    }
+
     @Override
     public void close() {
         closed = true;
