@@ -71,7 +71,7 @@ final class DecoderSelection {
                     yield new Choice(turbo.decoder().get(), System.Logger.Level.INFO,
                             "JPEG decoder: " + why + (note.isEmpty() ? "" : " (" + note + ")"));
                 }
-                String hint = turbo.libraryMissing() ? "; install libturbojpeg0 for ~3x faster decoding" : "";
+                String hint = turbo.libraryMissing() ? "; install libturbojpeg0 for ~4x faster decoding" : "";
                 yield new Choice(imageIo, System.Logger.Level.INFO,
                         "JPEG decoder: imageio (" + why + hint + (note.isEmpty() ? "" : "; " + note) + ")");
             }

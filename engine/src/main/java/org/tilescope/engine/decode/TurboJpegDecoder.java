@@ -2,6 +2,8 @@ package org.tilescope.engine.decode;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
+import java.awt.image.Raster;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -61,6 +63,14 @@ final class TurboJpegDecoder implements TileDecoder {
 
     private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    /**
+     * Shared by every image this decoder makes: {@code new BufferedImage(w, h, TYPE_INT_RGB)}
+     * builds a new colour model each time, a noticeable cost next to a 256 px tile's decode.
+     * Java2D still recognises the result as TYPE_INT_RGB.
+     */
+    private static final DirectColorModel RGB = new DirectColorModel(24, 0xFF0000, 0xFF00, 0xFF);
+    private static final int[] RGB_MASKS = {0xFF0000, 0xFF00, 0xFF};
+
     private static final Cleaner CLEANER = Cleaner.create();
 
     /** What loading libturbojpeg came to: a working decoder, or why there is none. */
@@ -70,20 +80,57 @@ final class TurboJpegDecoder implements TileDecoder {
         }
     }
 
-    /** The bound TurboJPEG functions and where they came from. */
+    /**
+     * The bound TurboJPEG functions and where they came from. Reached through the static final
+     * {@link Library#LIB}, so the JIT can treat the method handles as constants and inline the
+     * downcalls (measured: a few percent per 256 px tile, within this machine's noise).
+     */
     private record Lib(String file, String version, MethodHandle initDecompress, MethodHandle decompressHeader3,
                        MethodHandle decompress2, MethodHandle getErrorStr2, MethodHandle getErrorCode,
                        MethodHandle destroy) {
     }
 
-    private final Lib lib;
-    private final TileDecoder fallback;
-    private final ThreadLocal<Worker> workers;
+    /** libturbojpeg, bound once per JVM on first use; LIB is null when that failed, and PROBLEM says why. */
+    private static final class Library {
+        static final Lib LIB;
+        static final String PROBLEM;
+        static final boolean MISSING;
 
-    private TurboJpegDecoder(Lib lib, TileDecoder fallback) {
-        this.lib = lib;
+        static {
+            Lib lib = null;
+            String problem = null;
+            boolean missing = false;
+            List<String> tried = new ArrayList<>();
+            for (String file : candidateFiles()) {
+                try {
+                    lib = bind(file, SymbolLookup.libraryLookup(file, Arena.global()));
+                    break;
+                } catch (IllegalArgumentException e) {
+                    tried.add(file);   // dlopen found no such library
+                } catch (IllegalCallerException e) {
+                    problem = "native access refused: " + e.getMessage();
+                    break;
+                } catch (RuntimeException | LinkageError e) {
+                    // A missing symbol (NoSuchElementException), an incompatible build...
+                    problem = file + " unusable: " + e;
+                    break;
+                }
+            }
+            if (lib == null && problem == null) {
+                problem = String.join(", ", tried) + " not found";
+                missing = true;
+            }
+            LIB = lib;
+            PROBLEM = problem;
+            MISSING = missing;
+        }
+    }
+
+    private final TileDecoder fallback;
+    private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
+
+    private TurboJpegDecoder(TileDecoder fallback) {
         this.fallback = fallback;
-        this.workers = ThreadLocal.withInitial(() -> new Worker(lib));
     }
 
     @Override
@@ -93,7 +140,7 @@ final class TurboJpegDecoder implements TileDecoder {
 
     /** "libjpeg-turbo 2.x (libturbojpeg.so.0)": which library this decoder runs on. */
     String describe() {
-        return "libjpeg-turbo " + lib.version() + " (" + lib.file() + ")";
+        return "libjpeg-turbo " + Library.LIB.version() + " (" + Library.LIB.file() + ")";
     }
 
     @Override
@@ -118,27 +165,29 @@ final class TurboJpegDecoder implements TileDecoder {
             // "Unsupported marker type". A fresh handle after any failure is cheap; failures are rare.
             workers.remove();
             worker.close();
-            if (e instanceof IIOException io) {
-                throw io;
+            switch (e) {
+                case IIOException io -> throw io;
+                case Error err -> throw err;   // OutOfMemoryError for the pixels, say: not the tile's fault
+                default -> throw new IIOException("libjpeg-turbo failed: " + e, e);
             }
-            // MethodHandle.invokeExact is declared to throw Throwable; what arrives here is a bug or an OOM.
-            throw new IIOException("libjpeg-turbo failed: " + e, e);
         }
         return img != null ? img : fallback.decode(encoded);
     }
 
     /** One thread's TurboJPEG handle and native buffers. Used only by the thread that made it. */
     private static final class Worker {
-        private final Lib lib;
         private final MemorySegment handle;
-        /** width, height, subsampling, colour space: tjDecompressHeader3's out-parameters. */
-        private final MemorySegment header;
+        /** tjDecompressHeader3's out-parameters: width, height, subsampling, colour space. */
+        private final MemorySegment width;
+        private final MemorySegment height;
+        private final MemorySegment subsampling;
+        private final MemorySegment colorspace;
         private final Cleaner.Cleanable cleanable;
         private MemorySegment input = MemorySegment.NULL;
         private MemorySegment output = MemorySegment.NULL;
 
-        Worker(Lib lib) {
-            this.lib = lib;
+        Worker() {
+            Lib lib = Library.LIB;
             MemorySegment h;
             try {
                 h = (MemorySegment) lib.initDecompress().invokeExact();
@@ -149,8 +198,12 @@ final class TurboJpegDecoder implements TileDecoder {
                 throw new IllegalStateException("tjInitDecompress returned NULL (out of memory?)");
             }
             this.handle = h;
-            // The header block is small and lives as long as this worker: GC-managed is enough.
-            this.header = Arena.ofAuto().allocate(ValueLayout.JAVA_INT, 4);
+            // Small and as long-lived as this worker: GC-managed memory is enough.
+            MemorySegment header = Arena.ofAuto().allocate(ValueLayout.JAVA_INT, 4);
+            this.width = header.asSlice(0, 4);
+            this.height = header.asSlice(4, 4);
+            this.subsampling = header.asSlice(8, 4);
+            this.colorspace = header.asSlice(12, 4);
             MethodHandle destroy = lib.destroy();
             // The action must not capture this Worker, or it would never become unreachable.
             this.cleanable = CLEANER.register(this, () -> destroyHandle(destroy, h));
@@ -169,53 +222,64 @@ final class TurboJpegDecoder implements TileDecoder {
                 input = Arena.ofAuto().allocate(Math.max(size + (size >> 2), 64 << 10), 64);
             }
             MemorySegment.copy(encoded, 0, input, ValueLayout.JAVA_BYTE, 0, encoded.length);
-            MemorySegment w = header;
-            int rc = (int) lib.decompressHeader3().invokeExact(handle, input, size,
-                    w, w.asSlice(4), w.asSlice(8), w.asSlice(12));
+            int rc = (int) Library.LIB.decompressHeader3().invokeExact(handle, input, size,
+                    width, height, subsampling, colorspace);
             if (rc != 0) {
                 throw failure("undecodable JPEG: ");
             }
-            int width = w.get(ValueLayout.JAVA_INT, 0);
-            int height = w.get(ValueLayout.JAVA_INT, 4);
-            int colorspace = w.get(ValueLayout.JAVA_INT, 12);
-            if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK) {
+            int w = width.get(ValueLayout.JAVA_INT, 0);
+            int h = height.get(ValueLayout.JAVA_INT, 0);
+            int cs = colorspace.get(ValueLayout.JAVA_INT, 0);
+            if (cs == TJCS_CMYK || cs == TJCS_YCCK) {
                 return null;
             }
-            long pixels = (long) width * height;
-            if (width <= 0 || height <= 0 || pixels > ImageIoTileDecoder.MAX_PIXELS) {
-                throw new IIOException("image too large: " + width + "x" + height);
+            long pixels = (long) w * h;
+            if (w <= 0 || h <= 0 || pixels > ImageIoTileDecoder.MAX_PIXELS) {
+                throw new IIOException("image too large: " + w + "x" + h);
             }
             long bytes = pixels * 4;
-            BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-            int[] dst = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
             if (bytes > RETAINED_OUTPUT_BYTES) {
                 try (Arena once = Arena.ofConfined()) {
-                    decodeInto(once.allocate(bytes, 64), size, width, height, dst);
+                    MemorySegment out = once.allocate(bytes, 64);
+                    decompress(out, size, w, h);
+                    return copyToImage(out, w, h);
                 }
-            } else {
-                if (output.byteSize() < bytes) {
-                    output = Arena.ofAuto().allocate(bytes, 64);
-                }
-                decodeInto(output, size, width, height, dst);
             }
-            return img;
+            if (output.byteSize() < bytes) {
+                output = Arena.ofAuto().allocate(bytes, 64);
+            }
+            decompress(output, size, w, h);
+            return copyToImage(output, w, h);
         }
 
-        private void decodeInto(MemorySegment out, long size, int width, int height, int[] dst) throws Throwable {
-            int rc = (int) lib.decompress2().invokeExact(handle, input, size, out,
-                    width, width * 4, height, TJPF_BGRX, DECODE_FLAGS);
+        private void decompress(MemorySegment out, long size, int w, int h) throws Throwable {
+            int rc = (int) Library.LIB.decompress2().invokeExact(handle, input, size, out, w, w * 4, h, TJPF_BGRX, DECODE_FLAGS);
             if (rc != 0) {
-                int code = (int) lib.getErrorCode().invokeExact(handle);
+                int code = (int) Library.LIB.getErrorCode().invokeExact(handle);
                 throw failure(code == TJERR_WARNING ? "damaged JPEG: " : "undecodable JPEG: ");
             }
+        }
+
+        /** The decoded pixels in a new int-RGB image of their own. */
+        private static BufferedImage copyToImage(MemorySegment out, int w, int h) {
+            // Java2D treats an image over an array it did not allocate as "untrackable" (no cached
+            // accelerated copy); taking the array with getData() does the same, so nothing is lost.
+            int[] dst = new int[w * h];
+            // Why a copy and not Linker.Option.critical(true) with the int[] as dstBuf: a critical
+            // call holds off every safepoint (so GC) for the whole decode, which the FFM docs warn
+            // against for anything but trivial functions, and it measured slower on 256 px tiles:
+            // libjpeg-turbo then writes into cache-cold heap memory instead of a warm reused buffer.
             // BGRX bytes read as a little-endian int are 0xXXRRGGBB, which is TYPE_INT_RGB (the top
             // byte is ignored). Saying little-endian keeps this right on a big-endian CPU too, where
             // the copy then swaps bytes instead of being a plain memcpy.
             MemorySegment.copy(out, LE_INT, 0, dst, 0, dst.length);
+            return new BufferedImage(RGB,
+                    Raster.createPackedRaster(new DataBufferInt(dst, dst.length), w, h, w, RGB_MASKS, null),
+                    false, null);
         }
 
         private IIOException failure(String prefix) throws Throwable {
-            MemorySegment s = (MemorySegment) lib.getErrorStr2().invokeExact(handle);
+            MemorySegment s = (MemorySegment) Library.LIB.getErrorStr2().invokeExact(handle);
             return new IIOException(prefix + cString(s));
         }
     }
@@ -267,27 +331,20 @@ final class TurboJpegDecoder implements TileDecoder {
             return Availability.unavailable(
                     "native access not enabled; run java with --enable-native-access=ALL-UNNAMED");
         }
-        List<String> tried = new ArrayList<>();
-        for (String file : candidateFiles()) {
-            try {
-                SymbolLookup lookup = SymbolLookup.libraryLookup(file, Arena.global());
-                Lib lib = bind(file, lookup);
-                TurboJpegDecoder decoder = new TurboJpegDecoder(lib, ImageIoTileDecoder.INSTANCE);
-                String problem = selfTest(decoder);
-                if (problem != null) {
-                    return Availability.unavailable(file + " self-test failed: " + problem);
-                }
-                return new Availability(Optional.of(decoder), decoder.describe(), false);
-            } catch (IllegalArgumentException e) {
-                tried.add(file);   // dlopen found no such library
-            } catch (IllegalCallerException e) {
-                return Availability.unavailable("native access refused: " + e.getMessage());
-            } catch (RuntimeException | LinkageError e) {
-                // A missing symbol (NoSuchElementException), a failed tjInitDecompress...
-                return Availability.unavailable(file + " unusable: " + e);
+        try {
+            if (Library.LIB == null) {
+                return new Availability(Optional.empty(), Library.PROBLEM, Library.MISSING);
             }
+            TurboJpegDecoder decoder = new TurboJpegDecoder(ImageIoTileDecoder.INSTANCE);
+            String problem = selfTest(decoder);
+            if (problem != null) {
+                return Availability.unavailable(Library.LIB.file() + " self-test failed: " + problem);
+            }
+            return new Availability(Optional.of(decoder), decoder.describe(), false);
+        } catch (RuntimeException | LinkageError e) {
+            // tjInitDecompress failing for the self-test's thread, say.
+            return Availability.unavailable("libjpeg-turbo unusable: " + e);
         }
-        return new Availability(Optional.empty(), String.join(", ", tried) + " not found", true);
     }
 
     private static Lib bind(String file, SymbolLookup lookup) {
