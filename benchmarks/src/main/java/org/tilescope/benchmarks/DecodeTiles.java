@@ -1,0 +1,116 @@
+package org.tilescope.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The real tiles the decode benchmark cycles through, chosen the same way every run so that
+ * {@code scripts/decode-vs-tjbench.sh} can hand tjbench exactly the tiles JMH decoded. Only
+ * full-size tiles (256x256 or 512x512): edge tiles are smaller and would flatter tiles/s.
+ *
+ * <p>Run as a program it prints the chosen paths, one a line: {@code DecodeTiles 256}.
+ */
+public final class DecodeTiles {
+    /** Enough to defeat the branch predictor and caches learning one tile, few enough to preload. */
+    public static final int COUNT = 50;
+
+    /** A tile picked for the benchmark, with its encoded bytes. */
+    public record Tile(Path path, byte[] bytes) {
+    }
+
+    private DecodeTiles() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: DecodeTiles 256|512");
+            System.exit(2);
+        }
+        for (Tile t : pick(Integer.parseInt(args[0]))) {
+            System.out.println(t.path().toAbsolutePath());
+        }
+    }
+
+    /** {@value #COUNT} tiles of the given size, spread evenly over all candidates. */
+    public static List<Tile> pick(int size) {
+        List<Path> candidates = new ArrayList<>();
+        Path corpus = corpus();
+        try {
+            if (size == 256) {
+                // Deep Zoom, tile 254 + overlap 1 on both sides: interior tiles are 256x256.
+                try (Stream<Path> slides = Files.list(corpus.resolve("library"))) {
+                    for (Path dir : slides.filter(p -> p.getFileName().toString().endsWith("_files")).sorted().toList()) {
+                        candidates.addAll(jpegs(dir.resolve("12")));
+                    }
+                }
+            } else if (size == 512) {
+                candidates.addAll(jpegs(corpus.resolve("fastpath/C24-0402_stomach_HE_tiles.fastpath/tiles_files/4")));
+                Path big = Path.of(System.getProperty("tilescope.big", "/tmp/tilescope-big")).resolve("big_512_files/16");
+                if (Files.isDirectory(big)) {
+                    candidates.addAll(jpegs(big));
+                }
+            } else {
+                throw new IllegalArgumentException("tile size must be 256 or 512, not " + size);
+            }
+            List<Tile> full = new ArrayList<>();
+            for (Path p : candidates) {
+                byte[] b = Files.readAllBytes(p);
+                int[] wh = jpegSize(b);
+                if (wh[0] == size && wh[1] == size) {
+                    full.add(new Tile(p, b));
+                }
+            }
+            if (full.size() < COUNT) {
+                throw new IllegalStateException("only " + full.size() + " full " + size + " px tiles under " + corpus);
+            }
+            List<Tile> picked = new ArrayList<>(COUNT);
+            for (int i = 0; i < COUNT; i++) {
+                picked.add(full.get((int) ((long) i * full.size() / COUNT)));
+            }
+            return picked;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** -Dtilescope.corpus, else ../shared/corpus from the working directory (the project root). */
+    static Path corpus() {
+        String prop = System.getProperty("tilescope.corpus");
+        Path p = prop != null ? Path.of(prop) : Path.of("..", "shared", "corpus");
+        if (!Files.isDirectory(p.resolve("library"))) {
+            throw new IllegalStateException("test corpus not found at " + p.toAbsolutePath().normalize()
+                    + " (expected library/ and fastpath/ inside); set -Dtilescope.corpus=/path/to/corpus");
+        }
+        return p;
+    }
+
+    private static List<Path> jpegs(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".jpg")).sorted().toList();
+        }
+    }
+
+    /** Width and height from the first SOF marker; {0, 0} when there is none. */
+    static int[] jpegSize(byte[] b) {
+        int i = 2;
+        while (i + 9 < b.length && (b[i] & 0xFF) == 0xFF) {
+            int m = b[i + 1] & 0xFF;
+            int len = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
+            if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+                int h = ((b[i + 5] & 0xFF) << 8) | (b[i + 6] & 0xFF);
+                int w = ((b[i + 7] & 0xFF) << 8) | (b[i + 8] & 0xFF);
+                return new int[] {w, h};
+            }
+            if (m == 0xDA) {
+                break;
+            }
+            i += 2 + len;
+        }
+        return new int[] {0, 0};
+    }
+}

@@ -1,0 +1,61 @@
+package org.tilescope.engine.decode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A JVM started without --enable-native-access must still decode, through ImageIO, and say why
+ * in its log line. Runs a child JVM because this one was started with native access on.
+ */
+class NativeAccessFallbackTest {
+
+    /** Entry point of the child JVM: prints the chosen decoder's name and decodes one tile. */
+    public static void main(String[] args) throws IOException {
+        TileDecoder d = TileDecoder.standard();
+        d.decode(TestJpegs.jpeg(TestJpegs.picture(16, 16, 1), TestJpegs.Layout.YCC_420));
+        System.out.println("decoder=" + d.name());
+    }
+
+    @Test
+    void withoutNativeAccessImageIoIsUsed() throws Exception {
+        Result r = child();
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("decoder=imageio"), r.output());
+        assertTrue(r.output().contains("JPEG decoder: imageio (native access not enabled"), r.output());
+        assertTrue(!r.output().contains("restricted method"), "no JVM native-access warning: " + r.output());
+    }
+
+    /** Forcing turbo makes it try the restricted calls; a JVM that denies them must not crash. */
+    @Test
+    void forcedTurboWithNativeAccessDeniedFallsBack() throws Exception {
+        Result r = child("-Dtilescope.decoder=turbo", "--illegal-native-access=deny");
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("decoder=imageio"), r.output());
+        assertTrue(r.output().contains("native access refused"), r.output());
+    }
+
+    private record Result(int code, String output) {
+    }
+
+    private static Result child(String... jvmArgs) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Djava.awt.headless=true"));
+        cmd.addAll(List.of(jvmArgs));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NativeAccessFallbackTest.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("child JVM did not finish: " + out);
+        }
+        return new Result(p.exitValue(), out);
+    }
+}
