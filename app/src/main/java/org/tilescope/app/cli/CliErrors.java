@@ -15,7 +15,7 @@ public final class CliErrors {
         PrintWriter err = cl.getErr();
         err.println("tilescope: " + describe(e));
         Object cmd = cl.getCommand();
-        if (cmd instanceof SlideCommand sc && sc.verbose) {
+        if ((cmd instanceof SlideCommand sc && sc.verbose) || (cmd instanceof DoctorCommand dc && dc.verbose)) {
             printTrace(e, err);
         }
         err.flush();
