@@ -28,9 +28,10 @@ import org.tilescope.engine.slide.SlideInfo;
 
 /**
  * A full 1920x1080 viewport made sharp: every tile of the chosen level that it shows, read and
- * decoded on the pipeline's pools. Three states: cold (nothing cached; the OS page cache is warm,
- * as on a second look at a slide), L2-warm (encoded tiles cached, as right after switching back
- * to a slide), L1-warm (all decoded). Two zooms: 1:1 at level 0, and fit-to-window.
+ * decoded on the pipeline's pools. States: colddisk (nothing cached, and the slide's files dropped
+ * from the OS page cache: a first look), cold (nothing cached in the app, OS page cache warm),
+ * L2-warm (encoded tiles cached, as right after switching back to a slide), L1-warm (all
+ * decoded). Two zooms: 1:1 at level 0, and fit-to-window.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -48,7 +49,7 @@ public class ViewportBenchmark {
     @Param({"level0", "fit"})
     String zoom;
 
-    @Param({"cold", "l2warm", "l1warm"})
+    @Param({"colddisk", "cold", "l2warm", "l1warm"})
     String state;
 
     TilePipeline pipeline;
@@ -58,6 +59,7 @@ public class ViewportBenchmark {
     int row0;
     int col1;
     int row1;
+    List<java.nio.file.Path> files = new ArrayList<>();
 
     @Setup(Level.Trial)
     public void open() throws Exception {
@@ -86,6 +88,21 @@ public class ViewportBenchmark {
         row0 = (int) (y / lds) / l.tileHeight();
         col1 = Math.min(l.cols() - 1, (int) ((x + SCREEN_W * ds) / lds - 1) / l.tileWidth());
         row1 = Math.min(l.rows() - 1, (int) ((y + SCREEN_H * ds) / lds - 1) / l.tileHeight());
+        java.nio.file.Path path = BenchInputs.big(slide);
+        if (slide.endsWith(".dzi")) {
+            // the tile files of this viewport; the Deep Zoom folder of engine level L is max - L
+            String base = path.getFileName().toString().replace(".dzi", "_files");
+            int folder = info.levelCount() - 1 - level;
+            for (int r = row0; r <= row1; r++) {
+                for (int c = col0; c <= col1; c++) {
+                    java.nio.file.Path dir = path.resolveSibling(base).resolve(Integer.toString(folder));
+                    java.nio.file.Path jpeg = dir.resolve(c + "_" + r + ".jpeg");
+                    files.add(java.nio.file.Files.exists(jpeg) ? jpeg : dir.resolve(c + "_" + r + ".jpg"));
+                }
+            }
+        } else {
+            files.add(path);
+        }
         viewport(); // fills both tiers once
     }
 
@@ -93,6 +110,10 @@ public class ViewportBenchmark {
     public void prepare() {
         switch (state) {
             case "cold" -> pipeline.clearAll();
+            case "colddisk" -> {
+                pipeline.clearAll();
+                files.forEach(PageCache::evict);
+            }
             case "l2warm" -> pipeline.clearDecoded();
             default -> {
             }

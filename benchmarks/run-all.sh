@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Every benchmark in one run, with its same-run anchors:
+#   1. JMH: tile paths (L1 hit, L2 hit decoded, cold decoded), full viewports, scheduler update
+#   2. JPEG decode per thread against tjbench (scripts/decode-vs-tjbench.sh)
+#   3. OpenSlide read_region on the same level-0 viewport (scripts/openslide_viewport.py)
+#   4. region pixels against OpenSlide (scripts/compare_openslide.py, PSNR)
+# Run through the launcher, which finds JDK 25 and builds: ./tilescope bench
+# Inputs: ../shared/corpus and the big slides of ../shared/corpus/make-big.sh (/tmp/tilescope-big),
+# built here first when missing. Needs root once to apt-get the anchors' Debian packages.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+corpus="${TILESCOPE_CORPUS:-$root/../shared/corpus}"
+big="${TILESCOPE_BIG:-/tmp/tilescope-big}"
+java="$JAVA_HOME/bin/java"
+
+need=()
+command -v tjbench >/dev/null || need+=(libjpeg-turbo-progs)
+/usr/bin/python3 -c 'import openslide, numpy, PIL' 2>/dev/null || need+=(python3-openslide python3-numpy python3-pil)
+dpkg-query -W -f='${Status}' libturbojpeg0 2>/dev/null | grep -q "install ok" || need+=(libturbojpeg0)
+if ((${#need[@]})); then
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "bench: missing ${need[*]} (apt-get install them as root)" >&2; exit 1
+  fi
+fi
+[ -d "$corpus/library" ] || { echo "bench: corpus not found at $corpus (set TILESCOPE_CORPUS)" >&2; exit 1; }
+if [ ! -f "$big/big.tif" ] || [ ! -f "$big/big_512.dzi" ]; then
+  echo "== building the big benchmark slides into $big (about 4 minutes) =="
+  bash "$corpus/make-big.sh" "$big"
+fi
+
+./mvnw -q -B -pl engine,benchmarks -am package -DskipTests
+
+echo "== machine =="
+lscpu | grep -E 'Model name|^CPU\(s\)' || true
+"$java" -version 2>&1 | head -1
+
+echo "== JMH: tile paths, viewports, scheduler =="
+"$java" -Dtilescope.corpus="$corpus" -Dtilescope.big="$big" -jar benchmarks/target/benchmarks.jar \
+    'TileCacheBenchmark|ViewportBenchmark|SchedulerBenchmark' -f 1 -wi 2 -i 3 -w 2s -r 3s "$@"
+
+echo "== OpenSlide read_region, same level-0 viewport, one thread =="
+/usr/bin/python3 benchmarks/scripts/openslide_viewport.py "$big/big.tif" 20
+
+echo "== JPEG decode vs tjbench =="
+TILESCOPE_CORPUS="$corpus" benchmarks/scripts/decode-vs-tjbench.sh
+
+echo "== region pixels vs OpenSlide (PSNR, levels 0 and 2) =="
+/usr/bin/python3 benchmarks/scripts/compare_openslide.py "$big/big.tif" \
+    0:10000:10000:1920:1080 0:39000:29500:1920:1080 2:8000:6000:1920:1080 2:10001:10003:1920:1080
