@@ -208,6 +208,43 @@ class CommandLineTest {
         assertTrue(ext.err().contains(".png"), ext.err());
     }
 
+    @Test
+    void doctorReportsTheSetupAndBenchmarksEveryDecoder() throws IOException {
+        Result plain = run("doctor");
+        assertEquals(0, plain.code(), plain.err());
+        assertTrue(plain.out().contains("JPEG decoder:"), plain.out());
+
+        // a folder of JPEG tiles as the benchmark input
+        Path tiles = Files.createDirectories(dir.resolve("tiles"));
+        for (int i = 0; i < 3; i++) {
+            BufferedImage t = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+            t.setRGB(i, i, 0xFF0000);
+            ImageIO.write(t, "jpg", tiles.resolve(i + ".jpg").toFile());
+        }
+        Result r = run("doctor", "--json", "--decode-bench", tiles.toString(), "--seconds", "0.2");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        for (String key : List.of("java", "cores", "decoder", "l1Bytes", "l2Bytes", "maxHeap", "decodeBench")) {
+            assertTrue(j.has(key), "missing " + key + " in " + r.out());
+        }
+        assertTrue(j.get("cores").asInt() >= 1);
+        assertTrue(j.get("l1Bytes").asLong() > 0 && j.get("l2Bytes").asLong() > 0);
+        JsonNode bench = j.get("decodeBench");
+        assertTrue(bench.size() >= 1);
+        boolean sawImageIo = false;
+        for (JsonNode b : bench) {
+            assertEquals(3, b.get("tiles").asInt());
+            assertTrue(b.get("tilesPerSecond").asDouble() > 0);
+            assertTrue(b.get("megabytesPerSecond").asDouble() > 0);
+            sawImageIo |= b.get("decoder").asText().equals("imageio");
+        }
+        assertTrue(sawImageIo, "imageio is always available");
+
+        Result missing = run("doctor", "--decode-bench", dir.resolve("none").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("none"), missing.err());
+    }
+
     /** Every slide of the shared corpus gives info and a region through the command line. */
     @Test
     void everyCorpusSlideWorks() throws IOException {

@@ -25,12 +25,12 @@ import org.tilescope.engine.testing.Fixtures;
 import org.tilescope.engine.testing.Pixels;
 
 class ImageIoTileDecoderTest {
-    private final TileDecoder decoder = TileDecoder.standard();
+    private final TileDecoder decoder = TileDecoder.imageIo();
 
     @Test
-    void standardDecoderIsImageIo() {
+    void imageIoDecoderIsNamedImageio() {
         assertEquals("imageio", decoder.name());
-        assertSame(decoder, TileDecoder.standard());
+        assertSame(decoder, TileDecoder.imageIo());
     }
 
     @Test
