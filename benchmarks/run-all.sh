@@ -15,6 +15,7 @@ big="${TILESCOPE_BIG:-/tmp/tilescope-big}"
 java="$JAVA_HOME/bin/java"
 
 need=()
+command -v xvfb-run >/dev/null || need+=(xvfb xauth)
 command -v tjbench >/dev/null || need+=(libjpeg-turbo-progs)
 /usr/bin/python3 -c 'import openslide, numpy, PIL' 2>/dev/null || need+=(python3-openslide python3-numpy python3-pil)
 dpkg-query -W -f='${Status}' libturbojpeg0 2>/dev/null | grep -q "install ok" || need+=(libturbojpeg0)
@@ -50,3 +51,14 @@ TILESCOPE_CORPUS="$corpus" benchmarks/scripts/decode-vs-tjbench.sh
 echo "== region pixels vs OpenSlide (PSNR, levels 0 and 2) =="
 /usr/bin/python3 benchmarks/scripts/compare_openslide.py "$big/big.tif" \
     0:10000:10000:1920:1080 0:39000:29500:1920:1080 2:8000:6000:1920:1080 2:10001:10003:1920:1080
+
+echo "== viewer: scripted pan/zoom and slide switches in a real window (Xvfb) =="
+./mvnw -q -B -pl benchmarks -am package -DskipTests
+run_ui=( "$java" -cp benchmarks/target/benchmarks.jar org.tilescope.benchmarks.ui.PanZoomRun "$big" "$corpus/library" )
+if [ -n "${DISPLAY:-}" ]; then
+  "${run_ui[@]}"
+elif command -v xvfb-run >/dev/null; then
+  xvfb-run -a -s "-screen 0 1920x1080x24" "${run_ui[@]}"
+else
+  echo "bench: no display and no xvfb-run: skipping the viewer run (apt-get install xvfb)" >&2
+fi

@@ -10,6 +10,33 @@ public final class Main {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "tilescope: %4$s %5$s%6$s%n");
         }
+        if (isViewerLaunch(args)) {
+            java.nio.file.Path path = args.length == 0 ? null : java.nio.file.Path.of(args[0]);
+            if (path != null && !java.nio.file.Files.exists(path)) {
+                System.err.println("tilescope: " + path + ": no such file or folder");
+                System.exit(1);
+            }
+            var window = org.tilescope.app.ui.ViewerApp.launch(path, new org.tilescope.app.ui.Settings(
+                    org.tilescope.app.ui.Settings.defaultDir()), org.tilescope.engine.demo.DemoSlide.defaultCacheDir());
+            window.addWindowListener(new java.awt.event.WindowAdapter() {
+                @Override
+                public void windowClosed(java.awt.event.WindowEvent e) {
+                    System.exit(0); // closing the window ends the program, background work included
+                }
+            });
+            return;
+        }
         System.exit(TilescopeCommand.run(args));
+    }
+
+    /** No arguments, or one that is not a subcommand or option: open the viewer. */
+    static boolean isViewerLaunch(String[] args) {
+        if (args.length == 0) {
+            return true;
+        }
+        if (args.length != 1 || args[0].startsWith("-")) {
+            return false;
+        }
+        return !TilescopeCommand.subcommandNames().contains(args[0]);
     }
 }
