@@ -314,11 +314,7 @@ public final class TilePane extends JComponent {
             }
             double deviceScale = g.getTransform().getScaleX();
             long t0 = System.nanoTime();
-            if (lut != null) {
-                paintAdjusted(g, w, h, deviceScale);
-            } else {
-                paintSlide(g, w, h, deviceScale);
-            }
+            paintBuffered(g, w, h, deviceScale);
             if (frameObserver != null) {
                 frameObserver.accept(System.nanoTime() - t0);
             }
@@ -336,7 +332,12 @@ public final class TilePane extends JComponent {
         SlideRenderer.paint(g, slide.info(), view, plan, w, h);
     }
 
-    private void paintAdjusted(Graphics2D g, int w, int h, double deviceScale) {
+    /**
+     * Paints the slide into a software back buffer, then blits it. Drawing scaled tiles straight
+     * onto Swing's accelerated back buffer (XRender on Linux) leaves hairline seams between
+     * tiles; the software loops do not, and they give exactly the pixels an export gives.
+     */
+    private void paintBuffered(Graphics2D g, int w, int h, double deviceScale) {
         int bw = (int) Math.ceil(w * deviceScale);
         int bh = (int) Math.ceil(h * deviceScale);
         if (backBuffer == null || backBuffer.getWidth() != bw || backBuffer.getHeight() != bh) {
@@ -349,8 +350,10 @@ public final class TilePane extends JComponent {
         } finally {
             bg.dispose();
         }
-        int[] px = ((DataBufferInt) backBuffer.getRaster().getDataBuffer()).getData();
-        Adjustments.apply(lut, px, 0, px.length);
+        if (lut != null) {
+            int[] px = ((DataBufferInt) backBuffer.getRaster().getDataBuffer()).getData();
+            Adjustments.apply(lut, px, 0, px.length);
+        }
         AffineTransform at = g.getTransform();
         g.scale(1 / deviceScale, 1 / deviceScale);
         g.drawImage(backBuffer, 0, 0, null);
