@@ -42,15 +42,20 @@ public final class SlideRenderer {
 
     /** Paints the plan under the view's transform: background, white slide area, then the layers. */
     static void paint(Graphics2D g, SlideInfo info, ViewState view, PaintPlan plan, int w, int h) {
+        paint(g, info, view, plan, w, h, true);
+    }
+
+    /** As above; {@code smooth} false draws the sharp level nearest-neighbour (frames in motion). */
+    static void paint(Graphics2D g, SlideInfo info, ViewState view, PaintPlan plan, int w, int h, boolean smooth) {
         g.setColor(BACKGROUND);
         g.fillRect(0, 0, w, h);
         AffineTransform at = g.getTransform();
         g.transform(view.slideToScreen(w, h));
-        // white under the slide: before the thumbnail exists nothing shows the window colour
+        // under the slide: before the thumbnail exists nothing shows the window colour
         g.setColor(underlay);
         g.fill(new Rectangle2D.Double(0, 0, info.width(), info.height()));
         g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_SPEED);
-        TilePainter.paint(g, plan);
+        TilePainter.paint(g, plan, smooth);
         g.setTransform(at);
     }
 

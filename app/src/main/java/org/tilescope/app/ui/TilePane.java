@@ -44,6 +44,8 @@ import org.tilescope.engine.slide.SlideInfo;
  */
 public final class TilePane extends JComponent {
     static final int FRAME_MS = 16;
+    /** After the last view change, the next frame is drawn smooth once this long has passed. */
+    static final long MOTION_SETTLE_NANOS = 120_000_000L;
     /** Momentum: speed cap (screen px/s) and decay time constant (s). */
     static final double MAX_FLING_SPEED = 6000;
     static final double FLING_TAU = 0.325;
@@ -54,6 +56,8 @@ public final class TilePane extends JComponent {
     private TileScheduler scheduler;
     private ViewState view;
     private long generation;
+    private long lastChangeNanos;
+    private boolean smoothPending;
     private final AtomicBoolean dirty = new AtomicBoolean();
     private final TileListener tileListener;
     private final Timer frameTimer;
@@ -146,6 +150,8 @@ public final class TilePane extends JComponent {
         }
         view = v;
         generation++;
+        lastChangeNanos = System.nanoTime();
+        smoothPending = true;
         repaint();
         viewListeners.forEach(l -> l.accept(this));
     }
@@ -284,6 +290,10 @@ public final class TilePane extends JComponent {
         if (dirty.getAndSet(false)) {
             repaint();
         }
+        if (smoothPending && !inMotion()) {
+            smoothPending = false;
+            repaint(); // the view came to rest: one smooth frame
+        }
     }
 
     /** Level-0 pixels per second the view is moving, for prefetch. */
@@ -329,7 +339,12 @@ public final class TilePane extends JComponent {
         double[] vel = slideVelocity();
         PaintPlan plan = scheduler.update(SlideRenderer.viewport(view, w, h, deviceScale, vel[0], vel[1], generation));
         lastPlan = plan;
-        SlideRenderer.paint(g, slide.info(), view, plan, w, h);
+        SlideRenderer.paint(g, slide.info(), view, plan, w, h, !inMotion());
+    }
+
+    /** True while the view moves (drag, fling, zoom steps): frames then favour speed over smoothing. */
+    boolean inMotion() {
+        return isFlinging() || dragLast != null || System.nanoTime() - lastChangeNanos < MOTION_SETTLE_NANOS;
     }
 
     /**

@@ -230,6 +230,8 @@ public final class PanZoomRun {
         JComponent c = new JComponent() {
             @Override
             protected void paintComponent(Graphics g) {
+                // a new frame's pixels every time, as the pane's back buffer has: nothing cached on the GPU
+                img.setRGB(n[0] % w, 0, n[0]);
                 long t0 = System.nanoTime();
                 g.drawImage(img, 0, 0, null);
                 if (n[0] < frames) {

@@ -18,16 +18,37 @@ public final class TilePainter {
      * each layer is scaled bilinearly from its level to level 0.
      */
     public static void paint(Graphics2D g, PaintPlan plan) {
+        paint(g, plan, true);
+    }
+
+    /**
+     * Paints the plan. When every wanted tile is sharp the thumbnail and cover layers are
+     * skipped: they would be painted over. With {@code smooth} false the chosen level is drawn
+     * nearest-neighbour (for frames in motion, where bilinear costs several times more and the
+     * difference is not seen); coarser layers, which are magnified, are always bilinear.
+     */
+    public static void paint(Graphics2D g, PaintPlan plan, boolean smooth) {
         Object oldInterp = g.getRenderingHint(RenderingHints.KEY_INTERPOLATION);
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         AffineTransform at = g.getTransform();
+        boolean complete = plan.complete();
         try {
-            if (plan.base() != null) {
+            if (plan.base() != null && !complete) {
                 g.scale(plan.baseDownsample(), plan.baseDownsample());
                 g.drawImage(plan.base(), 0, 0, null);
                 g.setTransform(at);
             }
+            boolean fineMode = false;
             for (PaintPlan.PaintTile p : plan.tiles()) {
+                if (p.key().level() == plan.level()) {
+                    if (!fineMode && !smooth) {
+                        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION,
+                                RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+                    }
+                    fineMode = true;
+                } else if (complete) {
+                    continue;
+                }
                 paintTile(g, p.tile(), p.downsample());
                 g.setTransform(at);
             }
