@@ -10,7 +10,6 @@ import javax.swing.BorderFactory;
 import javax.swing.ImageIcon;
 import javax.swing.JButton;
 import javax.swing.JDialog;
-import javax.swing.JEditorPane;
 import javax.swing.JLabel;
 import javax.swing.JOptionPane;
 import javax.swing.JPanel;
@@ -23,15 +22,45 @@ import org.tilescope.engine.slide.Slides;
 
 /** File, format, size, levels, tiling, MPP, magnification, and buttons for associated images. */
 public final class InfoPanel extends JPanel {
-    private final JEditorPane text = new JEditorPane("text/html", "");
+    private static final String[] FIELDS = {"File", "Folder", "Format", "Dimensions", "Tile size", "MPP",
+        "Magnification", "Levels", "Associated"};
+    private final JLabel[] values = new JLabel[FIELDS.length];
+    private final javax.swing.table.DefaultTableModel levels = new javax.swing.table.DefaultTableModel(
+            new Object[] {"#", "size", "downsample", "tiles"}, 0) {
+        @Override
+        public boolean isCellEditable(int row, int column) {
+            return false;
+        }
+    };
     private final JPanel associated = new JPanel(new FlowLayout(FlowLayout.LEFT));
     private SlideInfo shown;
 
+    /** Plain labels and a table, built once: a slide switch only sets their text (HTML panes cost tens of ms). */
     public InfoPanel() {
-        super(new BorderLayout());
-        text.setEditable(false);
+        super(new BorderLayout(0, 6));
         setBorder(BorderFactory.createEmptyBorder(6, 6, 6, 6));
-        add(new JScrollPane(text), BorderLayout.CENTER);
+        JPanel grid = new JPanel(new java.awt.GridBagLayout());
+        java.awt.GridBagConstraints c = new java.awt.GridBagConstraints();
+        c.anchor = java.awt.GridBagConstraints.WEST;
+        c.insets = new java.awt.Insets(1, 2, 1, 8);
+        for (int i = 0; i < FIELDS.length; i++) {
+            JLabel k = new JLabel(FIELDS[i]);
+            k.setFont(k.getFont().deriveFont(java.awt.Font.BOLD));
+            c.gridx = 0;
+            c.gridy = i;
+            c.weightx = 0;
+            c.fill = java.awt.GridBagConstraints.NONE;
+            grid.add(k, c);
+            values[i] = new JLabel(" ");
+            c.gridx = 1;
+            c.weightx = 1;
+            c.fill = java.awt.GridBagConstraints.HORIZONTAL;
+            grid.add(values[i], c);
+        }
+        javax.swing.JTable table = new javax.swing.JTable(levels);
+        table.setFillsViewportHeight(true);
+        add(grid, BorderLayout.NORTH);
+        add(new JScrollPane(table), BorderLayout.CENTER);
         add(associated, BorderLayout.SOUTH);
         setPreferredSize(new Dimension(300, 400));
     }
@@ -40,33 +69,39 @@ public final class InfoPanel extends JPanel {
         return shown;
     }
 
+    /** The fields as text, one "key: value" per line (tests). */
     public String text() {
-        return text.getText();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < FIELDS.length; i++) {
+            b.append(FIELDS[i]).append(": ").append(values[i].getText()).append('\n');
+        }
+        return b.toString();
     }
 
     public void show(SlideInfo info) {
         Edt.assertEdt();
         shown = info;
-        StringBuilder b = new StringBuilder("<html><body style='font-family:sans-serif;font-size:10px'><table>");
-        row(b, "File", info.path().getFileName().toString());
-        row(b, "Folder", String.valueOf(info.path().getParent()));
-        row(b, "Format", info.format());
-        row(b, "Dimensions", String.format(Locale.ROOT, "%,d × %,d px", info.width(), info.height()));
-        row(b, "Tile size", info.tileWidth() + " × " + info.tileHeight() + (info.overlap() > 0 ? ", overlap " + info.overlap() : ""));
-        row(b, "MPP", info.mpp().isPresent() ? String.format(Locale.ROOT, "%.4f µm/px", info.mpp().getAsDouble()) : "unknown");
-        row(b, "Magnification", info.magnification().isPresent()
-                ? String.format(Locale.ROOT, "%.0f×", info.magnification().getAsDouble()) : "unknown");
-        row(b, "Levels", Integer.toString(info.levelCount()));
-        b.append("</table><table cellspacing=0><tr><th align=left>#</th><th align=left>size</th><th align=left>ds</th><th align=left>tiles</th></tr>");
-        for (LevelInfo l : info.levels()) {
-            b.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%,d×%,d</td><td>%.4g</td><td>%d×%d</td></tr>",
-                    l.index(), l.width(), l.height(), l.downsample(), l.cols(), l.rows()));
+        String[] v = {
+            info.path().getFileName().toString(),
+            String.valueOf(info.path().getParent()),
+            info.format(),
+            String.format(Locale.ROOT, "%,d × %,d px", info.width(), info.height()),
+            info.tileWidth() + " × " + info.tileHeight() + (info.overlap() > 0 ? ", overlap " + info.overlap() : ""),
+            info.mpp().isPresent() ? String.format(Locale.ROOT, "%.4f µm/px", info.mpp().getAsDouble()) : "unknown",
+            info.magnification().isPresent()
+                    ? String.format(Locale.ROOT, "%.0f×", info.magnification().getAsDouble()) : "unknown",
+            Integer.toString(info.levelCount()),
+            info.associated().isEmpty() ? "none" : String.join(", ", info.associated()),
+        };
+        for (int i = 0; i < v.length; i++) {
+            values[i].setText(v[i]);
+            values[i].setToolTipText(v[i]);
         }
-        b.append("</table>");
-        row(b, "Associated", info.associated().isEmpty() ? "none" : String.join(", ", info.associated()));
-        b.append("</body></html>");
-        text.setText(b.toString());
-        text.setCaretPosition(0);
+        levels.setRowCount(0);
+        for (LevelInfo l : info.levels()) {
+            levels.addRow(new Object[] {l.index(), String.format(Locale.ROOT, "%,d × %,d", l.width(), l.height()),
+                String.format(Locale.ROOT, "%.4g", l.downsample()), l.cols() + " × " + l.rows()});
+        }
         associated.removeAll();
         for (String name : info.associated()) {
             JButton view = new JButton("View " + name);
@@ -75,14 +110,6 @@ public final class InfoPanel extends JPanel {
         }
         associated.revalidate();
         associated.repaint();
-    }
-
-    private static void row(StringBuilder b, String k, String v) {
-        b.append("<tr><td><b>").append(k).append("</b></td><td>").append(escape(v)).append("</td></tr>");
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /** Reads the image in the background and shows it in a dialog. */

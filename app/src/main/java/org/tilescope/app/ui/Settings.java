@@ -21,6 +21,9 @@ public final class Settings {
     private final Path dir;
     private final Properties props = new Properties();
     private final List<Path> recent = new ArrayList<>();
+    /** Writes happen here, in order, so the EDT never waits on the disk. */
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("tilescope-settings").daemon(true).factory());
 
     public Settings(Path dir) {
         this.dir = dir;
@@ -56,31 +59,46 @@ public final class Settings {
         }
     }
 
-    public String get(String key, String fallback) {
+    public synchronized String get(String key, String fallback) {
         return props.getProperty(key, fallback);
     }
 
-    public void put(String key, String value) {
+    public synchronized void put(String key, String value) {
         props.setProperty(key, value);
-        save();
+        saveLater();
     }
 
     /** Recent slides, newest first, only those that still exist. */
-    public List<Path> recent() {
+    public synchronized List<Path> recent() {
         return recent.stream().filter(Files::exists).toList();
     }
 
-    public void addRecent(Path p) {
+    public synchronized void addRecent(Path p) {
         Path abs = p.toAbsolutePath().normalize();
         recent.remove(abs);
         recent.addFirst(abs);
         while (recent.size() > MAX_RECENT) {
             recent.removeLast();
         }
-        save();
+        saveLater();
     }
 
-    private void save() {
+    private void saveLater() {
+        Properties p = (Properties) props.clone();
+        List<Path> r = List.copyOf(recent);
+        writer.submit(() -> save(p, r));
+    }
+
+    /** Waits for pending writes (tests, shutdown). */
+    public void flush() {
+        try {
+            writer.submit(() -> { }).get();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "settings not flushed: " + e.getMessage());
+        }
+    }
+
+    private void save(Properties props, List<Path> recent) {
         try {
             Files.createDirectories(dir);
             Path tmp = dir.resolve("settings.properties.tmp");

@@ -77,6 +77,7 @@ public final class SlideNavigator extends JPanel {
     private final ExecutorService thumbnails;
     private final AtomicLong folderGeneration = new AtomicLong();
     private Path folder;
+    private Path current;
     private boolean updating;
 
     public SlideNavigator(Consumer<Path> open) {
@@ -110,40 +111,54 @@ public final class SlideNavigator extends JPanel {
     public void showFolderOf(Path slide) {
         Edt.assertEdt();
         Path abs = slide.toAbsolutePath().normalize();
+        current = abs;
         Path dir = Files.isDirectory(abs) && !isFolderSlide(abs) ? abs : SlideFolder.folderOf(abs);
         if (!dir.equals(folder)) {
             load(dir);
+        } else {
+            select(abs);
         }
-        select(abs);
     }
 
     private static boolean isFolderSlide(Path p) {
         return Files.isRegularFile(p.resolve("metadata.json"));
     }
 
+    /** Lists the folder off the EDT (it may be a slow share), then fills the list on the EDT. */
     void load(Path dir) {
         folder = dir;
         long gen = folderGeneration.incrementAndGet();
-        List<Path> slides;
-        try {
-            slides = SlideFolder.list(dir);
-        } catch (IOException e) {
-            slides = List.of();
-        }
-        updating = true;
-        try {
-            model.clear();
-            for (Path p : slides) {
-                model.addElement(new Entry(p));
+        thumbnails.submit(() -> {
+            List<Path> slides;
+            try {
+                slides = SlideFolder.list(dir);
+            } catch (IOException e) {
+                slides = List.of();
             }
-        } finally {
-            updating = false;
-        }
-        for (int i = 0; i < model.size(); i++) {
-            Entry e = model.get(i);
-            int index = i;
-            thumbnails.submit(() -> loadEntry(e, index, gen));
-        }
+            List<Path> found = slides;
+            Edt.run(() -> {
+                if (gen != folderGeneration.get()) {
+                    return;
+                }
+                updating = true;
+                try {
+                    model.clear();
+                    for (Path p : found) {
+                        model.addElement(new Entry(p));
+                    }
+                } finally {
+                    updating = false;
+                }
+                if (current != null) {
+                    select(current);
+                }
+                for (int i = 0; i < model.size(); i++) {
+                    Entry e = model.get(i);
+                    int index = i;
+                    thumbnails.submit(() -> loadEntry(e, index, gen));
+                }
+            });
+        });
     }
 
     /** Background: reads the slide's info and renders its thumbnail; never on the EDT. */
@@ -199,6 +214,7 @@ public final class SlideNavigator extends JPanel {
     /** Highlights the current slide without reopening it. */
     public void select(Path slide) {
         Path abs = slide.toAbsolutePath().normalize();
+        current = abs;
         updating = true;
         try {
             for (int i = 0; i < model.size(); i++) {

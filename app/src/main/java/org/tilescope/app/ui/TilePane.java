@@ -57,6 +57,7 @@ public final class TilePane extends JComponent {
     private ViewState view;
     private long generation;
     private long lastChangeNanos;
+    private volatile long lastPaintNanos;
     private boolean smoothPending;
     private final AtomicBoolean dirty = new AtomicBoolean();
     private final TileListener tileListener;
@@ -89,8 +90,12 @@ public final class TilePane extends JComponent {
         setPreferredSize(new Dimension(1024, 720));
         tileListener = (key, owned) -> {
             SlideHandle s = slide;
-            if (s != null && key.slideId() == s.id()) {
-                dirty.set(true);
+            if (s != null && key.slideId() == s.id() && !dirty.getAndSet(true)
+                    && System.nanoTime() - lastPaintNanos > FRAME_MS * 1_000_000L) {
+                // the first tile after a quiet frame paints at once (repaint is thread-safe);
+                // later ones in the same frame wait for the frame timer
+                dirty.set(false);
+                repaint();
             }
         };
         pipeline.addListener(tileListener);
@@ -324,6 +329,7 @@ public final class TilePane extends JComponent {
             }
             double deviceScale = g.getTransform().getScaleX();
             long t0 = System.nanoTime();
+            lastPaintNanos = t0;
             paintBuffered(g, w, h, deviceScale);
             if (frameObserver != null) {
                 frameObserver.accept(System.nanoTime() - t0);
