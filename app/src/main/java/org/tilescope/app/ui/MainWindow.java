@@ -437,8 +437,10 @@ public final class MainWindow extends JFrame {
         if (h == null) {
             return;
         }
+        // without a known objective, level 0 is taken as 40x; a preset above the slide's own
+        // magnification shows its full resolution (1:1) rather than empty magnification
         double base = h.info().magnification().orElse(40);
-        pane.setDownsample(Math.max(base / m, ViewState.MIN_DOWNSAMPLE));
+        pane.setDownsample(Math.max(base / m, 1));
     }
 
     public void toggleFullscreen() {
