@@ -121,10 +121,7 @@ final class DeepZoomSource implements SlideSource {
     @Override
     public byte[] readTile(int level, int col, int row) throws IOException {
         LevelInfo l = info.level(level);
-        if (!l.containsTile(col, row)) {
-            throw new IllegalArgumentException("tile " + col + "," + row + " outside level " + level
-                    + " grid " + l.cols() + "x" + l.rows());
-        }
+        l.requireTile(col, row);
         Path tile = tilePath(level, col, row);
         String rel = filesDir.getFileName() + "/"
                 + folderOfLevel[level] + "/" + col + "_" + row + "." + ext;
@@ -149,14 +146,22 @@ final class DeepZoomSource implements SlideSource {
     @Override
     public BufferedImage readAssociated(String name) throws IOException {
         if (associatedThumbnail != null && "thumbnail".equals(name)) {
-            byte[] bytes = Files.readAllBytes(associatedThumbnail);
-            try {
-                return TileDecoder.standard().decode(bytes);
-            } catch (IOException e) {
-                throw new SlideException(associatedThumbnail, e.getMessage(), e);
-            }
+            return decodeImageFile(associatedThumbnail);
         }
         throw new SlideException(info.path(), "no associated image named '" + name + "'");
+    }
+
+    /** Decodes a small image file that sits beside a slide (a FastPATH thumbnail.jpg). */
+    static BufferedImage decodeImageFile(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > Limits.MAX_TILE_BYTES) {
+            throw new SlideException(file, "image file too large (" + size + " bytes)");
+        }
+        try {
+            return TileDecoder.standard().decode(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new SlideException(file, e.getMessage(), e);
+        }
     }
 
     @Override

@@ -168,22 +168,14 @@ final class FastPathSource implements SlideSource {
     @Override
     public byte[] readTile(int level, int col, int row) throws IOException {
         LevelInfo l = info.level(level);
-        if (!l.containsTile(col, row)) {
-            throw new IllegalArgumentException("tile " + col + "," + row + " outside level " + level
-                    + " grid " + l.cols() + "x" + l.rows());
-        }
+        l.requireTile(col, row);
         return packs[level].read(info.path(), level, col, row);
     }
 
     @Override
     public BufferedImage readAssociated(String name) throws IOException {
         if (thumbnail != null && name.equals("thumbnail")) {
-            byte[] bytes = Files.readAllBytes(thumbnail);
-            try {
-                return TileDecoder.standard().decode(bytes);
-            } catch (IOException e) {
-                throw new SlideException(thumbnail, e.getMessage(), e);
-            }
+            return DeepZoomSource.decodeImageFile(thumbnail);
         }
         throw new SlideException(info.path(), "no associated image named '" + name + "'");
     }

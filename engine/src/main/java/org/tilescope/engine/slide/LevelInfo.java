@@ -37,6 +37,14 @@ public record LevelInfo(int index, int width, int height, double downsample,
         return col >= 0 && row >= 0 && col < cols && row < rows;
     }
 
+    /** Refuses a tile outside the grid: a caller's bug, not a damaged file. */
+    public void requireTile(int col, int row) {
+        if (!containsTile(col, row)) {
+            throw new IllegalArgumentException("tile " + col + "," + row + " outside level " + index
+                    + " grid " + cols + "x" + rows);
+        }
+    }
+
     /** The area of the level this tile owns (no overlap), clipped to the level. */
     public PixelRect tileRect(int col, int row) {
         int x = col * tileWidth;

@@ -410,10 +410,7 @@ final class TiffSource implements SlideSource {
     @Override
     public byte[] readTile(int level, int col, int row) throws IOException {
         LevelInfo li = info.level(level);
-        if (!li.containsTile(col, row)) {
-            throw new IllegalArgumentException("tile " + col + "," + row + " outside level " + level
-                    + " grid " + li.cols() + "x" + li.rows());
-        }
+        li.requireTile(col, row);
         TiffLevel l = levels.get(level);
         int i = row * l.cols() + col;
         long off = l.offsets()[i];

@@ -70,7 +70,8 @@ class DeepZoomBadInputTest {
                 """.formatted(secretFile.toUri());
         Files.writeString(dz.dzi(), xml);
         SlideException e = Failures.openFails(dz.dzi(), dz.dzi(), "DOCTYPE");
-        assertFalse(e.getMessage().contains("999"), e.getMessage());
+        // the problem text, not the whole message: a temp folder's random name may contain "999"
+        assertFalse(e.problem().contains("999"), e.getMessage());
     }
 
     @Test
