@@ -177,6 +177,18 @@ public final class TilePipeline implements AutoCloseable {
         return l2.getIfPresent(key) != null;
     }
 
+    /** Bytes of the encoded tile in L2, or -1 when L2 does not have it. */
+    public int encodedSize(TileKey key) {
+        byte[] b = l2.getIfPresent(key);
+        return b == null ? -1 : b.length;
+    }
+
+    /** Bytes L2 can still take before it must evict something. */
+    public long l2Headroom() {
+        var ev = l2.policy().eviction().orElseThrow();
+        return ev.getMaximum() - ev.weightedSize().orElse(0);
+    }
+
     /** True when this tile failed before; it is never retried. */
     public boolean hasFailed(TileKey key) {
         return failed.containsKey(key);

@@ -1,0 +1,293 @@
+package org.tilescope.engine.preload;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.tilescope.engine.jobs.Job;
+import org.tilescope.engine.jobs.JobContext;
+import org.tilescope.engine.jobs.JobHandle;
+import org.tilescope.engine.jobs.JobManager;
+import org.tilescope.engine.pipeline.SlideHandle;
+import org.tilescope.engine.pipeline.TileKey;
+import org.tilescope.engine.pipeline.TilePipeline;
+import org.tilescope.engine.slide.LevelInfo;
+import org.tilescope.engine.slide.SlideInfo;
+
+/**
+ * Warms L2 with the encoded tiles of every slide of a folder while the user works, so the next
+ * slide is instant. Order: the current slide, then outward (+1, -1, +2, -2, ...); within a slide,
+ * coarse levels first down to a depth. Tiles already in L2 are skipped; nothing is decoded. It
+ * stops before L2 would have to evict anything (which could be the current slide's tiles).
+ * Reads go through the pipeline at the lowest priority, at most a few at a time, so foreground
+ * requests always go first.
+ */
+public final class BulkPreloader {
+    /** Reads in flight at once, across all slides. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 2;
+    /** Every level. */
+    public static final int ALL_LEVELS = Integer.MAX_VALUE;
+    /** Headroom kept in L2: the foreground needs room too. */
+    static final double L2_FILL_LIMIT = 0.95;
+
+    private final TilePipeline pipeline;
+    private final JobManager jobs;
+    private final Set<Path> fullyCached = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<Run> current = new AtomicReference<>();
+
+    public BulkPreloader(TilePipeline pipeline, JobManager jobs) {
+        this.pipeline = pipeline;
+        this.jobs = jobs;
+    }
+
+    /** What a run has done so far. */
+    public record Status(int slidesTotal, int slidesDone, long tilesLoaded, long tilesSkipped, long tilesFailed,
+                         long bytes, Path currentSlide, String stoppedBecause) {
+    }
+
+    /**
+     * Starts preloading {@code slides}, centred on {@code centre}. Any earlier run is cancelled
+     * (single flight: opening another folder replaces the old run).
+     *
+     * @param depth levels per slide counted from the coarsest, or {@link #ALL_LEVELS}
+     */
+    public JobHandle start(List<Path> slides, Path centre, int depth, int maxInFlight) {
+        Run run = new Run(slides, centre, depth, maxInFlight);
+        current.set(run);
+        return jobs.submit(run);
+    }
+
+    public JobHandle start(List<Path> slides, Path centre) {
+        return start(slides, centre, ALL_LEVELS, DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    /** The user switched slides: the run goes on from the new slide outward, keeping what it did. */
+    public void recentre(Path slide) {
+        Run run = current.get();
+        if (run != null) {
+            run.recentre(slide);
+        }
+    }
+
+    /** True when the last run loaded every tile of this slide (to its depth) into L2. */
+    public boolean isFullyCached(Path slide) {
+        return fullyCached.contains(slide.toAbsolutePath().normalize());
+    }
+
+    /** The current (or last) run's status, or null before any run. */
+    public Status status() {
+        Run run = current.get();
+        return run == null ? null : run.status();
+    }
+
+    /** The slides in the order the current run started them (tests, UI). */
+    public List<Path> visitOrder() {
+        Run run = current.get();
+        return run == null ? List.of() : List.copyOf(run.visited);
+    }
+
+    /** Slides visited in order from {@code centre}: c, c+1, c-1, c+2, c-2, ... */
+    static List<Integer> outward(int centre, int n) {
+        List<Integer> order = new ArrayList<>(n);
+        if (n == 0) {
+            return order;
+        }
+        int c = Math.clamp(centre, 0, n - 1);
+        order.add(c);
+        for (int d = 1; order.size() < n; d++) {
+            if (c + d < n) {
+                order.add(c + d);
+            }
+            if (c - d >= 0) {
+                order.add(c - d);
+            }
+        }
+        return order;
+    }
+
+    private final class Run extends Job {
+        final List<Path> slides;
+        final int depth;
+        final Semaphore inFlight;
+        final int maxInFlight;
+        final Set<Integer> done = Collections.synchronizedSet(new HashSet<>());
+        final List<Path> visited = Collections.synchronizedList(new ArrayList<>());
+        volatile int centre;
+        volatile boolean recentred;
+        volatile Path working;
+        volatile String stoppedBecause = "";
+        final AtomicLong loaded = new AtomicLong();
+        final AtomicLong skipped = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+
+        Run(List<Path> slides, Path centreSlide, int depth, int maxInFlight) {
+            super("Preload " + slides.size() + " slides" + folderName(slides), "preload", 10);
+            this.slides = slides.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+            this.depth = Math.max(1, depth);
+            this.maxInFlight = Math.max(1, maxInFlight);
+            this.inFlight = new Semaphore(this.maxInFlight);
+            this.centre = Math.max(0, this.slides.indexOf(centreSlide.toAbsolutePath().normalize()));
+        }
+
+        @Override
+        public SingleFlight singleFlight() {
+            return SingleFlight.CANCEL_RUNNING;
+        }
+
+        @Override
+        public boolean supportsPause() {
+            return true;
+        }
+
+        void recentre(Path slide) {
+            int i = slides.indexOf(slide.toAbsolutePath().normalize());
+            if (i >= 0 && i != centre) {
+                centre = i;
+                recentred = true;
+            }
+        }
+
+        Status status() {
+            return new Status(slides.size(), done.size(), loaded.get(), skipped.get(), failed.get(), bytes.get(),
+                    working, stoppedBecause);
+        }
+
+        @Override
+        protected void run(JobContext ctx) throws Exception {
+            ctx.progress().setTotal(0, -1);
+            while (true) {
+                ctx.checkCancelled();
+                ctx.awaitIfPaused();
+                Integer next = null;
+                for (int i : outward(centre, slides.size())) {
+                    if (!done.contains(i)) {
+                        next = i;
+                        break;
+                    }
+                }
+                if (next == null) {
+                    break;
+                }
+                recentred = false;
+                Path slide = slides.get(next);
+                working = slide;
+                visited.add(slide);
+                SlideResult r = preloadSlide(ctx, slide);
+                if (r == SlideResult.L2_FULL) {
+                    stoppedBecause = "L2 is full: stopped before it would evict tiles of the slide in view";
+                    ctx.progress().setDetail(stoppedBecause);
+                    break;
+                }
+                if (r != SlideResult.INTERRUPTED) {
+                    done.add(next);
+                }
+            }
+            // wait for the last reads so the job ends with nothing in flight
+            inFlight.acquire(maxInFlight);
+            inFlight.release(maxInFlight);
+            working = null;
+        }
+
+        enum SlideResult { DONE, FAILED, L2_FULL, INTERRUPTED }
+
+        private SlideResult preloadSlide(JobContext ctx, Path slide) throws InterruptedException {
+            var progress = ctx.progress();
+            SlideHandle h;
+            try {
+                h = pipeline.open(slide);
+            } catch (IOException | RuntimeException e) {
+                failed.incrementAndGet();
+                progress.addTotal(1, 0);
+                progress.addFailure(e.getMessage() == null ? slide.getFileName() + ": " + e : e.getMessage());
+                return SlideResult.FAILED;
+            }
+            SlideInfo info = h.info();
+            List<LevelInfo> levels = new ArrayList<>(info.levels().reversed());
+            if (levels.size() > depth) {
+                levels = levels.subList(0, depth);
+            }
+            long tiles = levels.stream().mapToLong(LevelInfo::tileCount).sum();
+            progress.addTotal(tiles, 0);
+            long failuresBefore = failed.get();
+            long counted = 0;
+            for (LevelInfo l : levels) {
+                progress.setDetail(String.format(Locale.ROOT, "%s, level %d (%d x %d tiles)",
+                        slide.getFileName(), l.index(), l.cols(), l.rows()));
+                for (int row = 0; row < l.rows(); row++) {
+                    for (int col = 0; col < l.cols(); col++) {
+                        if (ctx.isCancelled()) {
+                            progress.addDone(0, 0);
+                            ctx.checkCancelled();
+                        }
+                        ctx.awaitIfPaused();
+                        if (recentred && slides.indexOf(slide) != centre) {
+                            // the user moved: this slide's remaining tiles wait their turn
+                            progress.addTotal(-(tiles - counted), 0);
+                            return SlideResult.INTERRUPTED;
+                        }
+                        counted++;
+                        TileKey key = h.key(l.index(), col, row);
+                        if (pipeline.encodedCached(key)) {
+                            skipped.incrementAndGet();
+                            progress.addDone(1, 0);
+                            continue;
+                        }
+                        if (pipeline.hasFailed(key)) {
+                            failed.incrementAndGet();
+                            progress.addDone(1, 0);
+                            continue;
+                        }
+                        // never fill L2 to the point of evicting: that could drop the slide in view
+                        if (pipeline.l2Headroom() < (1 - L2_FILL_LIMIT) * pipeline.sizes().l2Bytes()) {
+                            return SlideResult.L2_FULL;
+                        }
+                        while (!inFlight.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                            ctx.checkCancelled();
+                        }
+                        progress.workerStarted();
+                        CompletableFuture<?> f = pipeline.warm(h, key);
+                        f.whenComplete((t, e) -> {
+                            inFlight.release();
+                            progress.workerFinished();
+                            if (e != null) {
+                                failed.incrementAndGet();
+                                progress.addFailure(e.getCause() != null && e.getCause().getMessage() != null
+                                        ? e.getCause().getMessage() : String.valueOf(e.getMessage()));
+                            } else {
+                                int size = Math.max(0, pipeline.encodedSize(key));
+                                loaded.incrementAndGet();
+                                bytes.addAndGet(size);
+                                progress.addDone(1, size);
+                            }
+                        });
+                    }
+                }
+            }
+            // this slide's reads finish before it counts as done
+            inFlight.acquire(maxInFlight);
+            inFlight.release(maxInFlight);
+            if (failed.get() == failuresBefore && depth >= info.levelCount()) {
+                fullyCached.add(slide);
+            }
+            return SlideResult.DONE;
+        }
+    }
+
+    private static String folderName(List<Path> slides) {
+        if (slides.isEmpty() || slides.getFirst().toAbsolutePath().getParent() == null) {
+            return "";
+        }
+        return " in " + slides.getFirst().toAbsolutePath().getParent().getFileName();
+    }
+}
