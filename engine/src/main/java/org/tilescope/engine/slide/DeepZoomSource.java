@@ -103,8 +103,9 @@ final class DeepZoomSource implements SlideSource {
             levels.add(LevelInfo.of(i, w, h, scale, d.tileSize(), d.tileSize()));
             folders.add(folder);
         }
+        VipsProperties props = VipsProperties.read(filesDir.resolve("vips-properties.xml"));
         SlideInfo info = new SlideInfo(dzi, "deepzoom", d.tileSize(), d.tileSize(), d.overlap(), levels,
-                OptionalDouble.empty(), OptionalDouble.empty(), List.of());
+                props.mpp(), props.magnification(), List.of());
         return new DeepZoomSource(info, filesDir, d.format(),
                 folders.stream().mapToInt(Integer::intValue).toArray(), null);
     }
