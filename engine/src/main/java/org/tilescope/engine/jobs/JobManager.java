@@ -103,8 +103,7 @@ public final class JobManager implements AutoCloseable {
                 continue;
             }
             running.add(e);
-            e.state = JobState.RUNNING;
-            e.progress.version.incrementAndGet();
+            e.started();
             Thread.ofVirtual().name("tilescope-job-" + e.id).start(() -> execute(e));
         }
     }
@@ -142,12 +141,17 @@ public final class JobManager implements AutoCloseable {
             snapshot = List.copyOf(tracked);
         }
         long now = System.nanoTime();
+        boolean allPublished = true;
         for (Entry e : snapshot) {
             try {
-                e.maybePublish(now);
+                allPublished &= e.maybePublish(now);
             } catch (RuntimeException ex) {
                 LOG.log(Level.WARNING, "job snapshot failed", ex);
             }
+        }
+        if (closed && allPublished) {
+            // after close, the ticker lives until every job has ended and its done() completed
+            ticker.shutdown();
         }
     }
 
@@ -158,7 +162,10 @@ public final class JobManager implements AutoCloseable {
         }
     }
 
-    /** Cancels every job and stops publishing. */
+    /**
+     * Cancels every job. Publishing goes on until each has ended and published its final
+     * snapshot (so every {@link JobHandle#done()} completes), then the ticker stops.
+     */
     @Override
     public void close() {
         List<Entry> all;
@@ -167,7 +174,6 @@ public final class JobManager implements AutoCloseable {
             all = List.copyOf(tracked);
         }
         all.forEach(Entry::cancel);
-        ticker.shutdownNow();
     }
 
     /** One job: its handle, context and publishing state. */
@@ -188,8 +194,15 @@ public final class JobManager implements AutoCloseable {
         private long rateNanos = System.nanoTime();
         private long rateItems;
         private long rateBytes;
+        // exponential averages of the per-interval rates, and the total weight they carry so far:
+        // rate = average / weight, so the first seconds are not dragged towards a zero start
+        private double itemsAverage;
+        private double bytesAverage;
+        private double averageWeight;
         private double itemsRate = Double.NaN;
         private double bytesRate = Double.NaN;
+        /** When the job last began to run (start or resume): rates measure from here. */
+        private volatile long runningSinceNanos = Long.MAX_VALUE;
         private boolean stallPublished;
         volatile JobSnapshot last;
 
@@ -224,16 +237,33 @@ public final class JobManager implements AutoCloseable {
             }
         }
 
+        /** Leaves the queue: running, or paused when it was paused while it waited. */
+        void started() {
+            synchronized (pauseLock) {
+                long now = System.nanoTime();
+                // the stall clock and the rate start now, not when the job was queued
+                progress.lastProgressNanos = now;
+                runningSinceNanos = now;
+                if (!state.isFinal()) {
+                    state = paused ? JobState.PAUSED : JobState.RUNNING;
+                }
+            }
+            progress.version.incrementAndGet();
+        }
+
         @Override
         public void pause() {
-            if (!job.supportsPause() || state.isFinal()) {
+            if (!job.supportsPause()) {
                 return;
             }
             synchronized (pauseLock) {
+                if (state.isFinal()) {
+                    return;
+                }
                 paused = true;
-            }
-            if (state == JobState.RUNNING) {
-                state = JobState.PAUSED;
+                if (state == JobState.RUNNING) {
+                    state = JobState.PAUSED;
+                }
             }
             progress.version.incrementAndGet();
         }
@@ -243,9 +273,13 @@ public final class JobManager implements AutoCloseable {
             synchronized (pauseLock) {
                 paused = false;
                 pauseLock.notifyAll();
-            }
-            if (state == JobState.PAUSED) {
-                state = JobState.RUNNING;
+                if (state == JobState.PAUSED) {
+                    long now = System.nanoTime();
+                    // time spent paused is neither a stall nor a slow rate
+                    progress.lastProgressNanos = now;
+                    runningSinceNanos = now;
+                    state = JobState.RUNNING;
+                }
             }
             progress.version.incrementAndGet();
         }
@@ -280,22 +314,27 @@ public final class JobManager implements AutoCloseable {
         }
 
         void finish(JobState end, String why) {
-            reason = why;
-            state = end;
+            synchronized (pauseLock) {
+                reason = why;
+                state = end; // under the lock, so a racing pause/resume cannot overwrite the end
+            }
             progress.version.incrementAndGet();
         }
 
-        /** Publishes when something changed and the last snapshot is at least 150 ms old. */
-        void maybePublish(long now) {
+        /**
+         * Publishes when something changed and the last snapshot is at least 150 ms old. True when
+         * this job's final snapshot has been published.
+         */
+        boolean maybePublish(long now) {
             if (publishedState != null && publishedState.isFinal()) {
-                return;
+                return true;
             }
             boolean stalled = state == JobState.RUNNING
                     && now - progress.lastProgressNanos > STALL_MS * 1_000_000L;
             boolean changed = progress.version.get() != publishedVersion || state != publishedState
                     || stalled != stallPublished;
             if (!changed || now - lastPublishNanos < PUBLISH_INTERVAL_MS * 1_000_000L) {
-                return;
+                return false;
             }
             updateRates(now);
             publishedVersion = progress.version.get();
@@ -314,21 +353,44 @@ public final class JobManager implements AutoCloseable {
             if (s.state().isFinal()) {
                 retire(this);
                 done.complete(s);
+                return true;
             }
+            return false;
         }
 
+        /**
+         * Smoothed rates over the time the job has been running: an exponential average (time
+         * constant {@value #RATE_TAU_SECONDS} s) of each interval's rate, divided by the weight
+         * it has gathered, so the estimate is a proper weighted mean from the first interval on
+         * instead of a decay from whatever the first interval happened to show. Time queued or
+         * paused does not count.
+         */
         private void updateRates(long now) {
-            double dt = (now - rateNanos) / 1e9;
-            if (dt < 0.05) {
+            long since = runningSinceNanos;
+            if (since == Long.MAX_VALUE || state != JobState.RUNNING) {
                 return;
             }
             long items = progress.itemsDone.get();
             long bytes = progress.bytesDone.get();
+            if (rateNanos < since) {
+                // started or resumed since the last look: the next interval starts now
+                rateNanos = now;
+                rateItems = items;
+                rateBytes = bytes;
+                return;
+            }
+            double dt = (now - rateNanos) / 1e9;
+            if (dt < 0.05) {
+                return;
+            }
             double instItems = (items - rateItems) / dt;
             double instBytes = (bytes - rateBytes) / dt;
             double alpha = 1 - Math.exp(-dt / RATE_TAU_SECONDS);
-            itemsRate = Double.isNaN(itemsRate) ? instItems : itemsRate + alpha * (instItems - itemsRate);
-            bytesRate = Double.isNaN(bytesRate) ? instBytes : bytesRate + alpha * (instBytes - bytesRate);
+            itemsAverage += alpha * (instItems - itemsAverage);
+            bytesAverage += alpha * (instBytes - bytesAverage);
+            averageWeight += alpha * (1 - averageWeight);
+            itemsRate = itemsAverage / averageWeight;
+            bytesRate = bytesAverage / averageWeight;
             rateNanos = now;
             rateItems = items;
             rateBytes = bytes;
@@ -354,7 +416,7 @@ public final class JobManager implements AutoCloseable {
                     ? Optional.of(Instant.now().minusMillis(sinceProgressMs)) : Optional.empty();
             return new JobSnapshot(id, job.name(), job.kind(), state, done, total, bytesDone, bytesTotal, ir, br, eta,
                     progress.activeWorkers.get(), progress.failures.get(), progress.firstFailures(), stalledSince,
-                    progress.detail(), reason, Instant.now());
+                    progress.detail(), reason, Instant.now().minusNanos(System.nanoTime() - now));
         }
     }
 }
