@@ -99,6 +99,16 @@ public final class TilePipeline implements AutoCloseable {
         return h;
     }
 
+    /**
+     * Opens a slide (parsing it only the first time this session) without loading or decoding
+     * anything: for the bulk preloader, which warms L2 itself at its own priority and must leave
+     * L1 to what is on screen. A later {@link #open(Path)} of the same slide loads its coarse
+     * levels as usual (from L2 once they are warm).
+     */
+    public SlideHandle openWithoutLoading(Path path) throws IOException {
+        return slides.open(path);
+    }
+
     /** Opens a source that is already open (tests, generated slides) under the given id. */
     SlideHandle open(long id, Path path, org.tilescope.engine.slide.SlideSource source) {
         SlideHandle h = slides.register(id, path, source);
@@ -172,14 +182,17 @@ public final class TilePipeline implements AutoCloseable {
         return l1.getIfPresent(key);
     }
 
-    /** True when L2 holds the encoded tile. */
+    /**
+     * True when L2 holds the encoded tile. A look, not a use: it counts as neither hit nor miss
+     * and does not make the tile more likely to stay (the preloader asks this of every tile).
+     */
     public boolean encodedCached(TileKey key) {
-        return l2.getIfPresent(key) != null;
+        return l2.policy().getIfPresentQuietly(key) != null;
     }
 
-    /** Bytes of the encoded tile in L2, or -1 when L2 does not have it. */
+    /** Bytes of the encoded tile in L2, or -1 when L2 does not have it (a look, like {@link #encodedCached}). */
     public int encodedSize(TileKey key) {
-        byte[] b = l2.getIfPresent(key);
+        byte[] b = l2.policy().getIfPresentQuietly(key);
         return b == null ? -1 : b.length;
     }
 

@@ -165,10 +165,24 @@ public final class BulkPreloader {
 
         @Override
         protected void run(JobContext ctx) throws Exception {
+            try {
+                preloadAll(ctx);
+            } finally {
+                // however the run ends (done, full, cancelled), it ends with no read in flight:
+                // once done() completes, nothing of this run touches the disk or L2
+                inFlight.acquireUninterruptibly(maxInFlight);
+                inFlight.release(maxInFlight);
+                working = null;
+            }
+        }
+
+        private void preloadAll(JobContext ctx) throws Exception {
             ctx.progress().setTotal(0, -1);
             while (true) {
                 ctx.checkCancelled();
                 ctx.awaitIfPaused();
+                // cleared before the centre is read: a switch from here on is seen by the next check
+                recentred = false;
                 Integer next = null;
                 for (int i : outward(centre, slides.size())) {
                     if (!done.contains(i)) {
@@ -179,7 +193,6 @@ public final class BulkPreloader {
                 if (next == null) {
                     break;
                 }
-                recentred = false;
                 Path slide = slides.get(next);
                 working = slide;
                 visited.add(slide);
@@ -193,10 +206,6 @@ public final class BulkPreloader {
                     done.add(next);
                 }
             }
-            // wait for the last reads so the job ends with nothing in flight
-            inFlight.acquire(maxInFlight);
-            inFlight.release(maxInFlight);
-            working = null;
         }
 
         enum SlideResult { DONE, FAILED, L2_FULL, INTERRUPTED }
@@ -205,7 +214,8 @@ public final class BulkPreloader {
             var progress = ctx.progress();
             SlideHandle h;
             try {
-                h = pipeline.open(slide);
+                // not open(): that loads and decodes the coarse levels, for a viewer
+                h = pipeline.openWithoutLoading(slide);
             } catch (IOException | RuntimeException e) {
                 failed.incrementAndGet();
                 progress.addTotal(1, 0);
