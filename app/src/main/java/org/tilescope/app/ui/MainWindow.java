@@ -25,6 +25,7 @@ import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 import javax.swing.AbstractAction;
 import javax.swing.BorderFactory;
+import javax.swing.JButton;
 import javax.swing.ButtonGroup;
 import javax.swing.JCheckBoxMenuItem;
 import javax.swing.JComponent;
@@ -41,8 +42,13 @@ import javax.swing.JRadioButtonMenuItem;
 import javax.swing.JSplitPane;
 import javax.swing.KeyStroke;
 import javax.swing.TransferHandler;
+import org.tilescope.engine.jobs.JobHandle;
+import org.tilescope.engine.jobs.JobManager;
+import org.tilescope.engine.jobs.JobSnapshot;
+import org.tilescope.engine.metrics.Metrics;
 import org.tilescope.engine.pipeline.SlideHandle;
 import org.tilescope.engine.pipeline.TilePipeline;
+import org.tilescope.engine.preload.BulkPreloader;
 import org.tilescope.engine.slide.SlideFolder;
 import org.tilescope.engine.slide.SlideInfo;
 
@@ -50,6 +56,11 @@ import org.tilescope.engine.slide.SlideInfo;
 public final class MainWindow extends JFrame {
     private static final System.Logger LOG = System.getLogger(MainWindow.class.getName());
     static final double[] MAGNIFICATIONS = {1, 2, 5, 10, 20, 40};
+    /** Preload depth choices: levels from the coarsest, and what the menu calls them. */
+    static final int[] PRELOAD_DEPTHS = {BulkPreloader.ALL_LEVELS, 6, 3};
+    static final String[] PRELOAD_DEPTH_LABELS = {"All Levels", "Coarse: 6 Levels", "Coarse: 3 Levels"};
+    static final String PRELOAD_SETTING = "preloadFolder";
+    static final String PRELOAD_DEPTH_SETTING = "preloadDepth";
 
     private final TilePipeline pipeline;
     private final Settings settings;
@@ -64,17 +75,38 @@ public final class MainWindow extends JFrame {
     private final ExecutorService opener = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("tilescope-open").daemon(true).factory());
     private final JMenu recentMenu = new JMenu("Open Recent");
+    private final JobManager jobs;
+    private final BulkPreloader preloader;
+    private final ProgressPanel progressPanel;
+    private final MetricsView metricsView;
+    /** Preload jobs' workers and tiles left, from their latest snapshots (EDT). */
+    private final Map<Long, JobSnapshot> preloadSnapshots = new HashMap<>();
+    private JobHandle preloadJob;
     private Path opening;
     private boolean fullscreen;
     private java.util.function.BiConsumer<String, String> errorDialog = (title, msg) ->
             JOptionPane.showMessageDialog(this, msg, title, JOptionPane.ERROR_MESSAGE);
 
     public MainWindow(TilePipeline pipeline, Settings settings) {
+        this(pipeline, settings, new JobManager(2));
+    }
+
+    /**
+     * @param jobs the background jobs' queue; the window closes it when it closes
+     */
+    public MainWindow(TilePipeline pipeline, Settings settings, JobManager jobs) {
         super("Tilescope");
         this.pipeline = pipeline;
         this.settings = settings;
+        this.jobs = jobs;
+        this.preloader = new BulkPreloader(pipeline, jobs);
         this.pane = new TilePane(pipeline);
         this.navigator = new SlideNavigator(this::open);
+        this.progressPanel = new ProgressPanel(jobs);
+        this.metricsView = new MetricsView(new Metrics(pipeline), this::preloadLoad);
+        navigator.setCachedTest(preloader::isFullyCached);
+        navigator.setFolderListener((dir, slides) -> startPreload(slides));
+        progressPanel.addSnapshotListener(this::heard);
         setDefaultCloseOperation(JFrame.DISPOSE_ON_CLOSE);
         navigator.setMinimumSize(new Dimension(240, 100));
         info.setMinimumSize(new Dimension(260, 100));
@@ -103,7 +135,10 @@ public final class MainWindow extends JFrame {
             }
         });
         add(main, BorderLayout.CENTER);
-        add(statusBar(), BorderLayout.SOUTH);
+        JPanel south = new JPanel(new BorderLayout());
+        south.add(progressPanel, BorderLayout.CENTER);
+        south.add(statusBar(), BorderLayout.SOUTH);
+        add(south, BorderLayout.SOUTH);
         setJMenuBar(menus());
         installWindowKeys();
         setTransferHandler(new DropHandler());
@@ -149,6 +184,79 @@ public final class MainWindow extends JFrame {
 
     public JLabel statusZoom() {
         return statusZoom;
+    }
+
+    public JobManager jobs() {
+        return jobs;
+    }
+
+    public BulkPreloader preloader() {
+        return preloader;
+    }
+
+    public ProgressPanel progressPanel() {
+        return progressPanel;
+    }
+
+    public MetricsView metricsView() {
+        return metricsView;
+    }
+
+    // ---------------------------------------------------------------- background preload
+
+    boolean preloadEnabled() {
+        return Boolean.parseBoolean(settings.get(PRELOAD_SETTING, "true"));
+    }
+
+    int preloadDepth() {
+        try {
+            return Integer.parseInt(settings.get(PRELOAD_DEPTH_SETTING, Integer.toString(BulkPreloader.ALL_LEVELS)));
+        } catch (NumberFormatException e) {
+            return BulkPreloader.ALL_LEVELS;
+        }
+    }
+
+    /** A folder was listed: preload its slides from the current one outward (the old run is cancelled). */
+    private void startPreload(List<Path> slides) {
+        Edt.assertEdt();
+        if (!preloadEnabled() || slides.isEmpty()) {
+            return;
+        }
+        SlideHandle h = pane.slide();
+        Path centre = h != null && slides.contains(h.path()) ? h.path() : slides.getFirst();
+        preloadJob = preloader.start(slides, centre, preloadDepth(), BulkPreloader.DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    /** The setting or the depth changed: start over on the folder shown, or stop. */
+    private void preloadSettingsChanged() {
+        if (preloadEnabled()) {
+            startPreload(navigator.slides());
+        } else if (preloadJob != null) {
+            preloadJob.cancel();
+        }
+    }
+
+    /** Every job snapshot, on the EDT: preload progress marks cached slides in the navigator. */
+    private void heard(JobSnapshot s) {
+        if (!"preload".equals(s.kind())) {
+            return;
+        }
+        if (s.state().isFinal()) {
+            preloadSnapshots.remove(s.id());
+        } else {
+            preloadSnapshots.put(s.id(), s);
+        }
+        navigator.refreshCached();
+    }
+
+    private MetricsView.PreloadLoad preloadLoad() {
+        int active = 0;
+        long left = 0;
+        for (JobSnapshot s : preloadSnapshots.values()) {
+            active += s.activeWorkers();
+            left += Math.max(0, s.itemsTotal() - s.itemsDone());
+        }
+        return new MetricsView.PreloadLoad(active, (int) Math.min(Integer.MAX_VALUE, left));
     }
 
     // ---------------------------------------------------------------- opening
@@ -216,6 +324,8 @@ public final class MainWindow extends JFrame {
         }
         pane.setSlide(h, views.get(h.id()));
         navigator.showFolderOf(h.path());
+        // the run goes on from this slide outward (a new folder starts its own run once listed)
+        preloader.recentre(h.path());
         if (Files.isDirectory(asked) && !asked.equals(h.path())) {
             navigator.select(h.path());
         }
@@ -272,7 +382,13 @@ public final class MainWindow extends JFrame {
         progress.setVisible(false);
         progress.setPreferredSize(new Dimension(220, 14));
         progress.setStringPainted(true);
-        bar.add(progress, BorderLayout.EAST);
+        JPanel east = new JPanel(new java.awt.FlowLayout(java.awt.FlowLayout.RIGHT, 8, 0));
+        east.setOpaque(false);
+        JButton indicator = progressPanel.indicator();
+        indicator.setMargin(new java.awt.Insets(0, 6, 0, 6));
+        east.add(indicator);
+        east.add(progress);
+        bar.add(east, BorderLayout.EAST);
         return bar;
     }
 
@@ -376,12 +492,41 @@ public final class MainWindow extends JFrame {
         }
         view.add(theme);
         view.add(item("Full Screen", KeyStroke.getKeyStroke(KeyEvent.VK_F11, 0), e -> toggleFullscreen()));
+        view.addSeparator();
+        view.add(item("Memory and Workers…", KeyStroke.getKeyStroke(KeyEvent.VK_M, menuKey | InputEvent.SHIFT_DOWN_MASK),
+                e -> metricsView.show(this)));
         bar.add(view);
 
         JMenu go = new JMenu("Go");
         go.add(item("Previous Slide", KeyStroke.getKeyStroke(KeyEvent.VK_PAGE_UP, 0), e -> step(-1)));
         go.add(item("Next Slide", KeyStroke.getKeyStroke(KeyEvent.VK_PAGE_DOWN, 0), e -> step(1)));
         bar.add(go);
+
+        JMenu tools = new JMenu("Tools");
+        JCheckBoxMenuItem preload = new JCheckBoxMenuItem("Preload Folder in Background", preloadEnabled());
+        preload.setToolTipText("Loads the tiles of every slide of the folder into the memory cache while you work");
+        preload.addActionListener(e -> {
+            settings.put(PRELOAD_SETTING, Boolean.toString(preload.isSelected()));
+            preloadSettingsChanged();
+        });
+        tools.add(preload);
+        JMenu depth = new JMenu("Preload Depth");
+        ButtonGroup depths = new ButtonGroup();
+        for (int i = 0; i < PRELOAD_DEPTHS.length; i++) {
+            int d = PRELOAD_DEPTHS[i];
+            JRadioButtonMenuItem di = new JRadioButtonMenuItem(PRELOAD_DEPTH_LABELS[i], d == preloadDepth());
+            di.addActionListener(e -> {
+                settings.put(PRELOAD_DEPTH_SETTING, Integer.toString(d));
+                preloadSettingsChanged();
+            });
+            depths.add(di);
+            depth.add(di);
+        }
+        tools.add(depth);
+        tools.addSeparator();
+        tools.add(item("Show / Hide Background Jobs", KeyStroke.getKeyStroke(KeyEvent.VK_J, menuKey),
+                e -> progressPanel.toggleByUser()));
+        bar.add(tools);
 
         JMenu help = new JMenu("Help");
         help.add(item("Keys", null, e -> JOptionPane.showMessageDialog(this, KEYS, "Keys", JOptionPane.INFORMATION_MESSAGE)));
@@ -529,6 +674,10 @@ public final class MainWindow extends JFrame {
     }
 
     private void shutdown() {
+        // cancels the preload and every other job; their reads end against the still-open pipeline
+        progressPanel.dispose();
+        metricsView.dispose();
+        jobs.close();
         pane.dispose();
         navigator.shutdown();
         opener.shutdownNow();

@@ -15,7 +15,9 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import javax.swing.BorderFactory;
 import javax.swing.DefaultListModel;
@@ -49,6 +51,8 @@ public final class SlideNavigator extends JPanel {
         volatile ImageIcon thumbnail;
         volatile String detail = "…";
         volatile String error;
+        /** Every tile is in L2 (the preloader says so); EDT only. */
+        boolean cached;
 
         Entry(Path path) {
             this.path = path;
@@ -60,6 +64,11 @@ public final class SlideNavigator extends JPanel {
 
         public String error() {
             return error;
+        }
+
+        /** True when the navigator shows this slide as fully in L2. */
+        public boolean cached() {
+            return cached;
         }
 
         public boolean loaded() {
@@ -79,6 +88,8 @@ public final class SlideNavigator extends JPanel {
     private Path folder;
     private Path current;
     private boolean updating;
+    private BiConsumer<Path, List<Path>> folderListener = (dir, slides) -> { };
+    private Predicate<Path> cachedTest = p -> false;
 
     public SlideNavigator(Consumer<Path> open) {
         super(new BorderLayout());
@@ -105,6 +116,39 @@ public final class SlideNavigator extends JPanel {
 
     public Path folder() {
         return folder;
+    }
+
+    /** Hears each folder listing on the EDT, once its entries are in the list: the folder and its slides. */
+    public void setFolderListener(BiConsumer<Path, List<Path>> l) {
+        folderListener = l;
+    }
+
+    /** Tells whether a slide is fully in L2; must be cheap (a set lookup): it runs on the EDT. */
+    public void setCachedTest(Predicate<Path> test) {
+        cachedTest = test;
+    }
+
+    /** Re-asks the cached test for every entry and repaints only the rows that changed. */
+    public void refreshCached() {
+        Edt.assertEdt();
+        for (int i = 0; i < model.size(); i++) {
+            Entry e = model.get(i);
+            boolean c = cachedTest.test(e.path);
+            if (c != e.cached) {
+                e.cached = c;
+                updating = true;
+                try {
+                    model.set(i, e); // fires a change event: the row repaints
+                } finally {
+                    updating = false;
+                }
+            }
+        }
+    }
+
+    /** The slides listed now, in order. */
+    public List<Path> slides() {
+        return entries().stream().map(Entry::path).toList();
     }
 
     /** Lists the folder of {@code slide} (or the folder itself) and marks the slide current. */
@@ -152,11 +196,13 @@ public final class SlideNavigator extends JPanel {
                 if (current != null) {
                     select(current);
                 }
+                refreshCached();
                 for (int i = 0; i < model.size(); i++) {
                     Entry e = model.get(i);
                     int index = i;
                     thumbnails.submit(() -> loadEntry(e, index, gen));
                 }
+                folderListener.accept(dir, found);
             });
         });
     }
@@ -248,10 +294,13 @@ public final class SlideNavigator extends JPanel {
         thumbnails.shutdownNow();
     }
 
+    static final Color CACHED_GREEN = new Color(0x2E9D4A);
+
     private static final class Renderer extends JPanel implements ListCellRenderer<Entry> {
         private final JLabel icon = new JLabel();
         private final JLabel name = new JLabel();
         private final JLabel detail = new JLabel();
+        private final JLabel cached = new JLabel("●  in cache");
         private final JLabel error = new JLabel();
 
         Renderer() {
@@ -266,8 +315,11 @@ public final class SlideNavigator extends JPanel {
             detail.setFont(detail.getFont().deriveFont(11f));
             error.setFont(error.getFont().deriveFont(11f));
             error.setForeground(new Color(0xD32F2F));
+            cached.setFont(detail.getFont());
+            cached.setToolTipText("Every tile of this slide is in the memory cache: opening it reads nothing from disk");
             text.add(name);
             text.add(detail);
+            text.add(cached);
             text.add(error);
             add(icon, BorderLayout.WEST);
             add(text, BorderLayout.CENTER);
@@ -282,6 +334,7 @@ public final class SlideNavigator extends JPanel {
             error.setText(err == null ? "" : "⚠ " + shorten(err));
             error.setToolTipText(err);
             error.setVisible(err != null);
+            cached.setVisible(e.cached);
             ImageIcon t = e.thumbnail;
             icon.setIcon(t);
             icon.setText(t == null && err == null ? "…" : null);
@@ -290,6 +343,7 @@ public final class SlideNavigator extends JPanel {
             setBackground(bg);
             name.setForeground(fg);
             detail.setForeground(fg);
+            cached.setForeground(selected ? fg : CACHED_GREEN);
             setToolTipText(err);
             return this;
         }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.swing.JOptionPane;
 import org.tilescope.engine.demo.DemoSlide;
+import org.tilescope.engine.jobs.JobManager;
 import org.tilescope.engine.pipeline.TilePipeline;
 
 /** Starts the viewer: theme, pipeline, main window, then the slide to show first. */
@@ -26,7 +27,8 @@ public final class ViewerApp {
         TilePipeline pipeline = TilePipeline.createDefault();
         MainWindow w = Edt.call(() -> {
             Theme.apply(Theme.parse(settings.get("theme", Theme.SYSTEM.name())));
-            MainWindow win = new MainWindow(pipeline, settings);
+            // preload and other long work; the window closes it when it closes
+            MainWindow win = new MainWindow(pipeline, settings, new JobManager(2));
             win.addWindowListener(new java.awt.event.WindowAdapter() {
                 @Override
                 public void windowClosed(java.awt.event.WindowEvent e) {
