@@ -219,8 +219,8 @@ public final class MainWindow extends JFrame {
     /** A folder was listed: preload its slides from the current one outward (the old run is cancelled). */
     private void startPreload(List<Path> slides) {
         Edt.assertEdt();
-        if (!preloadEnabled() || slides.isEmpty()) {
-            return;
+        if (!preloadEnabled() || slides.isEmpty() || !isDisplayable()) {
+            return; // off, nothing to do, or the window (and its job manager) is closed
         }
         SlideHandle h = pane.slide();
         Path centre = h != null && slides.contains(h.path()) ? h.path() : slides.getFirst();
@@ -542,6 +542,7 @@ public final class MainWindow extends JFrame {
             r / R: rotate 90° clockwise / counter-clockwise      f: flip
             h: cache HUD      F11: full screen
             PgUp / PgDn or Ctrl+← / Ctrl+→: previous / next slide
+            Ctrl+J: background jobs      Ctrl+Shift+M: memory and workers
             Overview map: click or drag to move the view""";
 
     private void installWindowKeys() {

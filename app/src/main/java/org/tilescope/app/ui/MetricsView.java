@@ -260,7 +260,7 @@ public final class MetricsView {
 
         Sparkline(Color color) {
             this.color = color;
-            setPreferredSize(new Dimension(360, 54));
+            setPreferredSize(new Dimension(360, 64));
         }
 
         void set(History h, long nowNanos, int s, long max, String text) {
@@ -302,7 +302,8 @@ public final class MetricsView {
                         continue;
                     }
                     double x = (w - 2) * (1 - age / (double) span) + 1;
-                    double y = h - 2 - (h - 4) * (history.value(series, k) / (double) top);
+                    // the top 18 px hold the labels
+                    double y = h - 2 - (h - 20) * (history.value(series, k) / (double) top);
                     if (first) {
                         p.moveTo(x, y);
                         first = false;

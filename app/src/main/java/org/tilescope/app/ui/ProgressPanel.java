@@ -238,6 +238,7 @@ public final class ProgressPanel extends JPanel {
         final JLabel detail = new JLabel();
         final JTextArea failureList = new JTextArea();
         JobSnapshot last;
+        final long seenAt = System.nanoTime();
         long finishedAt;
 
         Row(long id) {
@@ -372,6 +373,10 @@ public final class ProgressPanel extends JPanel {
             }
             if (s.state() == JobState.FAILED && !s.reason().isEmpty()) {
                 d = s.reason();
+            } else if (s.state() == JobState.DONE) {
+                // what it was doing last is history now; a stop reason (say, L2 full) stays readable
+                d = "finished after " + duration(TimeUnit.NANOSECONDS.toMillis(finishedAt - seenAt))
+                        + (d.isEmpty() ? "" : " · last: " + d);
             }
             detail.setText(d.isEmpty() ? " " : d);
             detail.setToolTipText(d.isEmpty() ? null : d);
