@@ -45,6 +45,7 @@ import javax.swing.TransferHandler;
 import org.tilescope.engine.jobs.JobHandle;
 import org.tilescope.engine.jobs.JobManager;
 import org.tilescope.engine.jobs.JobSnapshot;
+import org.tilescope.engine.jobs.JobState;
 import org.tilescope.engine.metrics.Metrics;
 import org.tilescope.engine.pipeline.SlideHandle;
 import org.tilescope.engine.pipeline.TilePipeline;
@@ -82,6 +83,7 @@ public final class MainWindow extends JFrame {
     /** Preload jobs' workers and tiles left, from their latest snapshots (EDT). */
     private final Map<Long, JobSnapshot> preloadSnapshots = new HashMap<>();
     private JobHandle preloadJob;
+    private long preloadStarted;
     private Path opening;
     private boolean fullscreen;
     private java.util.function.BiConsumer<String, String> errorDialog = (title, msg) ->
@@ -107,6 +109,7 @@ public final class MainWindow extends JFrame {
         navigator.setCachedTest(preloader::isFullyCached);
         navigator.setFolderListener((dir, slides) -> startPreload(slides));
         progressPanel.addSnapshotListener(this::heard);
+        progressPanel.setOverall(this::preloadOverall);
         setDefaultCloseOperation(JFrame.DISPOSE_ON_CLOSE);
         navigator.setMinimumSize(new Dimension(240, 100));
         info.setMinimumSize(new Dimension(260, 100));
@@ -225,6 +228,7 @@ public final class MainWindow extends JFrame {
         SlideHandle h = pane.slide();
         Path centre = h != null && slides.contains(h.path()) ? h.path() : slides.getFirst();
         preloadJob = preloader.start(slides, centre, preloadDepth(), BulkPreloader.DEFAULT_MAX_IN_FLIGHT);
+        preloadStarted = System.nanoTime();
     }
 
     /** The setting or the depth changed: start over on the folder shown, or stop. */
@@ -247,6 +251,30 @@ public final class MainWindow extends JFrame {
             preloadSnapshots.put(s.id(), s);
         }
         navigator.refreshCached();
+    }
+
+    /**
+     * The preload's tile counts grow slide by slide, so its bar and ETA go by slides: done of all,
+     * and the time per slide so far times the slides left.
+     */
+    private ProgressPanel.Overall preloadOverall(JobSnapshot s) {
+        if (preloadJob == null || s.id() != preloadJob.id()) {
+            return null;
+        }
+        BulkPreloader.Status st = preloader.status();
+        if (st == null || st.slidesTotal() == 0) {
+            return null;
+        }
+        int done = Math.min(st.slidesDone(), st.slidesTotal());
+        // a run that stopped early (L2 full) keeps its real share
+        double fraction = s.state() == JobState.DONE && st.stoppedBecause().isEmpty() ? 1
+                : (double) done / st.slidesTotal();
+        java.util.OptionalLong eta = java.util.OptionalLong.empty();
+        if (done > 0 && done < st.slidesTotal()) {
+            long elapsedMs = (System.nanoTime() - preloadStarted) / 1_000_000L;
+            eta = java.util.OptionalLong.of(elapsedMs * (st.slidesTotal() - done) / done);
+        }
+        return new ProgressPanel.Overall(fraction, done + " / " + st.slidesTotal() + " slides", eta);
     }
 
     private MetricsView.PreloadLoad preloadLoad() {

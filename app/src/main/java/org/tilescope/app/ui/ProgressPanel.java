@@ -12,8 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javax.swing.BorderFactory;
 import javax.swing.BoxLayout;
 import javax.swing.JButton;
@@ -59,6 +61,7 @@ public final class ProgressPanel extends JPanel {
     /** The user closed the panel with the indicator; it stays closed until the jobs are all gone. */
     private boolean userHidden;
     private boolean disposed;
+    private Function<JobSnapshot, Overall> overall = s -> null;
 
     public ProgressPanel(JobManager jobs) {
         super(new BorderLayout());
@@ -99,6 +102,22 @@ public final class ProgressPanel extends JPanel {
     private static Color separatorColor() {
         Color c = UIManager.getColor("Separator.foreground");
         return c == null ? Color.GRAY : c;
+    }
+
+    /**
+     * A job's progress as a whole, where the job's own counters only cover what it has seen so far
+     * (the preloader counts a slide's tiles when it reaches the slide).
+     *
+     * @param fraction  0..1 for the bar
+     * @param prefix    put before the numbers ("3 / 8 slides")
+     * @param etaMillis time left, in place of the snapshot's
+     */
+    public record Overall(double fraction, String prefix, OptionalLong etaMillis) {
+    }
+
+    /** Gives the overall progress of some jobs (null for the rest); called on the EDT, must be cheap. */
+    public void setOverall(Function<JobSnapshot, Overall> f) {
+        overall = f;
     }
 
     /** The status bar's "⟳ 1 job" button. */
@@ -311,7 +330,7 @@ public final class ProgressPanel extends JPanel {
             add(bar, c);
             c.weightx = 0;
             c.gridx = 2;
-            add(slot(numbers, 360, 200), c);
+            add(slot(numbers, 420, 200), c);
             c.gridx = 3;
             add(slot(failures, 110, 110), c);
             JPanel buttons = new JPanel(new java.awt.FlowLayout(java.awt.FlowLayout.RIGHT, 4, 0));
@@ -354,17 +373,18 @@ public final class ProgressPanel extends JPanel {
             };
             state.setForeground(tone == null ? UIManager.getColor("Label.foreground") : tone);
             bar.setForeground(tone == null ? UIManager.getColor("ProgressBar.foreground") : tone);
-            double f = s.fraction();
+            Overall o = s.state() == JobState.DONE || !s.state().isFinal() ? overall.apply(s) : null;
+            double f = o != null ? o.fraction() : s.fraction();
             boolean indeterminate = f < 0 && !s.state().isFinal();
             if (bar.isIndeterminate() != indeterminate) {
                 bar.setIndeterminate(indeterminate);
             }
-            if (s.state() == JobState.DONE) {
+            if (s.state() == JobState.DONE && o == null) {
                 f = 1;
             }
             bar.setValue(f < 0 ? 0 : (int) Math.round(f * 1000));
             bar.setString(indeterminate ? "" : String.format(Locale.ROOT, "%.0f%%", Math.max(0, f) * 100));
-            numbers.setText(numbersText(s));
+            numbers.setText(o != null ? o.prefix() + " · " + numbersText(s, o.etaMillis()) : numbersText(s));
             numbers.setToolTipText(numbers.getText());
             String d = s.detail();
             if (s.stalledSince().isPresent() && !s.state().isFinal()) {
@@ -480,6 +500,10 @@ public final class ProgressPanel extends JPanel {
 
     /** "1,234 / 5,000 items · 120.5 MB · 12.3 MB/s · ETA 1 min 20 s". */
     static String numbersText(JobSnapshot s) {
+        return numbersText(s, s.etaMillis());
+    }
+
+    static String numbersText(JobSnapshot s, OptionalLong eta) {
         StringBuilder b = new StringBuilder();
         String unit = "preload".equals(s.kind()) ? "tiles" : "items";
         if (s.itemsTotal() >= 0) {
@@ -499,8 +523,8 @@ public final class ProgressPanel extends JPanel {
             } else if (s.itemsPerSecond() > 0) {
                 b.append(String.format(Locale.ROOT, " · %,.1f %s/s", s.itemsPerSecond(), unit));
             }
-            if (s.etaMillis().isPresent() && s.state() == JobState.RUNNING) {
-                b.append(" · ETA ").append(duration(s.etaMillis().getAsLong()));
+            if (eta.isPresent() && s.state() == JobState.RUNNING) {
+                b.append(" · ETA ").append(duration(eta.getAsLong()));
             }
             if (s.activeWorkers() > 0) {
                 b.append(" · ").append(s.activeWorkers()).append(s.activeWorkers() == 1 ? " worker" : " workers");

@@ -134,6 +134,8 @@ class JobsWindowTest {
         assertEquals(0, done.failures(), done.firstFailures().toString());
         assertTrue(done.itemsTotal() > 0 && done.itemsDone() == done.itemsTotal(), done.toString());
         assertEquals("100%", Edt.call(() -> row("preload").bar.getString()));
+        String numbers = Edt.call(() -> row("preload").numbers.getText());
+        assertTrue(numbers.startsWith("3 / 3 slides · "), "the preload counts slides: " + numbers);
         waitFor(() -> window.navigator().entries().stream().allMatch(SlideNavigator.Entry::cached),
                 "every slide marked as fully cached");
         for (String name : List.of("a.dzi", "b.dzi", "c.dzi")) {
