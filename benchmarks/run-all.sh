@@ -62,3 +62,6 @@ elif command -v xvfb-run >/dev/null; then
 else
   echo "bench: no display and no xvfb-run: skipping the viewer run (apt-get install xvfb)" >&2
 fi
+
+echo "== background preload: foreground tile latency, preload MB/s vs cat, switch after preload =="
+TILESCOPE_CORPUS="$corpus" TILESCOPE_BIG="$big" benchmarks/scripts/preload-bench.sh
