@@ -35,6 +35,16 @@ public final class JobManager implements AutoCloseable {
     /** Finished jobs kept for the UI to show. */
     static final int KEEP_FINISHED = 20;
 
+    // snapshot times: one wall-clock reading at start plus the monotonic clock, so the times of
+    // two snapshots differ by exactly the nanoTime between their publishes (>= the interval)
+    private static final long WALL_BASE_NANOS = Math.multiplyExact(System.currentTimeMillis(), 1_000_000L);
+    private static final long NANO_BASE = System.nanoTime();
+
+    static Instant wallClock(long nanoTime) {
+        long epochNanos = WALL_BASE_NANOS + (nanoTime - NANO_BASE);
+        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
+    }
+
     private final int maxConcurrent;
     private final AtomicLong ids = new AtomicLong();
     private final PriorityQueue<Entry> queue = new PriorityQueue<>(
@@ -413,10 +423,10 @@ public final class JobManager implements AutoCloseable {
             }
             long sinceProgressMs = (now - progress.lastProgressNanos) / 1_000_000L;
             Optional<Instant> stalledSince = state == JobState.RUNNING && sinceProgressMs > STALL_MS
-                    ? Optional.of(Instant.now().minusMillis(sinceProgressMs)) : Optional.empty();
+                    ? Optional.of(wallClock(progress.lastProgressNanos)) : Optional.empty();
             return new JobSnapshot(id, job.name(), job.kind(), state, done, total, bytesDone, bytesTotal, ir, br, eta,
                     progress.activeWorkers.get(), progress.failures.get(), progress.firstFailures(), stalledSince,
-                    progress.detail(), reason, Instant.now().minusNanos(System.nanoTime() - now));
+                    progress.detail(), reason, wallClock(now));
         }
     }
 }

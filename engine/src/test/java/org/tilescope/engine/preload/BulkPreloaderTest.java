@@ -185,6 +185,12 @@ class BulkPreloaderTest {
         current.ready().get(GUARD.toSeconds(), TimeUnit.SECONDS);
         p.request(current, current.key(0, 4, 3), org.tilescope.engine.pipeline.Priority.VISIBLE, null, 0)
                 .get(GUARD.toSeconds(), TimeUnit.SECONDS);
+        // ready() waits for the thumbnail's level only: let the coarser levels land too
+        for (int level = 1; level < current.info().levelCount(); level++) {
+            for (TileKey k : keys(current, level)) {
+                awaitTrue(() -> p.cached(k) != null, "coarse tile " + k);
+            }
+        }
         p.cleanUp();
         long l1Before = p.stats().l1().entries();
 
