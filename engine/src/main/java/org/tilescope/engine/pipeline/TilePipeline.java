@@ -202,6 +202,20 @@ public final class TilePipeline implements AutoCloseable {
         return ev.getMaximum() - ev.weightedSize().orElse(0);
     }
 
+    /**
+     * Requests in flight that someone is waiting to see (anything above bulk preload). Background
+     * work holds back while this is above zero, so the foreground never queues behind it.
+     */
+    public int foregroundInFlight() {
+        int n = 0;
+        for (InFlight f : inFlight.values()) {
+            if (f.bestOrdinal < Priority.PRELOAD.ordinal()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** True when this tile failed before; it is never retried. */
     public boolean hasFailed(TileKey key) {
         return failed.containsKey(key);
@@ -485,6 +499,8 @@ public final class TilePipeline implements AutoCloseable {
         private boolean pinned;
         private boolean decode;
         private Priority best;
+        /** {@code best}'s ordinal, readable without the lock (foreground counting). */
+        volatile int bestOrdinal;
         private boolean readClaimed;
         private boolean decodeClaimed;
         volatile byte[] encoded;
@@ -493,6 +509,7 @@ public final class TilePipeline implements AutoCloseable {
             this.slide = slide;
             this.key = key;
             this.best = p;
+            this.bestOrdinal = p.ordinal();
             this.decode = decode;
             addInterest(guard, generation);
         }
@@ -516,6 +533,7 @@ public final class TilePipeline implements AutoCloseable {
             decode |= wantDecode;
             if (p.ordinal() < best.ordinal()) {
                 best = p;
+                bestOrdinal = p.ordinal();
             }
         }
 

@@ -37,6 +37,9 @@ public final class BulkPreloader {
     public static final int DEFAULT_MAX_IN_FLIGHT = 2;
     /** Every level. */
     public static final int ALL_LEVELS = Integer.MAX_VALUE;
+    /** Longest a preload read waits for the foreground to go quiet. */
+    static final long MAX_YIELD_NANOS = 250_000_000L;
+    static final long YIELD_POLL_NANOS = 2_000_000L;
     /** Headroom kept in L2: the foreground needs room too. */
     static final double L2_FILL_LIMIT = 0.95;
 
@@ -210,6 +213,18 @@ public final class BulkPreloader {
 
         enum SlideResult { DONE, FAILED, L2_FULL, INTERRUPTED }
 
+        /**
+         * Holds back while the viewer waits for tiles: foreground requests then have the disk and
+         * the cores to themselves. Bounded, so a viewer that is never idle still lets preload creep on.
+         */
+        private void yieldToForeground(JobContext ctx) {
+            long deadline = System.nanoTime() + MAX_YIELD_NANOS;
+            while (pipeline.foregroundInFlight() > 0 && System.nanoTime() < deadline) {
+                ctx.checkCancelled();
+                java.util.concurrent.locks.LockSupport.parkNanos(YIELD_POLL_NANOS);
+            }
+        }
+
         private SlideResult preloadSlide(JobContext ctx, Path slide) throws InterruptedException {
             var progress = ctx.progress();
             SlideHandle h;
@@ -262,6 +277,7 @@ public final class BulkPreloader {
                         if (pipeline.l2Headroom() < (1 - L2_FILL_LIMIT) * pipeline.sizes().l2Bytes()) {
                             return SlideResult.L2_FULL;
                         }
+                        yieldToForeground(ctx);
                         while (!inFlight.tryAcquire(50, TimeUnit.MILLISECONDS)) {
                             ctx.checkCancelled();
                         }
