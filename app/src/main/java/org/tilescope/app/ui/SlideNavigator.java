@@ -232,21 +232,10 @@ public final class SlideNavigator extends JPanel {
     static String sizeOnDisk(Path p) {
         long bytes;
         try {
-            if (Files.isDirectory(p)) {
-                try (Stream<Path> s = Files.walk(p)) {
-                    bytes = s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-                }
-            } else {
-                bytes = Files.size(p);
-                String name = p.getFileName().toString();
-                if (name.endsWith(".dzi")) {
-                    Path files = p.resolveSibling(name.substring(0, name.length() - 4) + "_files");
-                    if (Files.isDirectory(files)) {
-                        try (Stream<Path> s = Files.walk(files)) {
-                            bytes += s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-                        }
-                    }
-                }
+            bytes = treeBytes(p);
+            String name = p.getFileName().toString();
+            if (!Files.isDirectory(p) && name.endsWith(".dzi")) {
+                bytes += treeBytes(p.resolveSibling(name.substring(0, name.length() - 4) + "_files"));
             }
         } catch (IOException | RuntimeException e) {
             return "";
@@ -255,6 +244,16 @@ public final class SlideNavigator extends JPanel {
             return String.format(Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30));
         }
         return String.format(Locale.ROOT, "%.1f MB", bytes / (double) (1L << 20));
+    }
+
+    /** Bytes of a file, or of every file under a folder; 0 when it does not exist. */
+    private static long treeBytes(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
     }
 
     /** Highlights the current slide without reopening it. */

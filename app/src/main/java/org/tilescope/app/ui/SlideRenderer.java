@@ -14,11 +14,11 @@ import org.tilescope.engine.pipeline.DecodedTile;
 import org.tilescope.engine.pipeline.PaintPlan;
 import org.tilescope.engine.pipeline.Priority;
 import org.tilescope.engine.pipeline.SlideHandle;
+import org.tilescope.engine.pipeline.TileKey;
 import org.tilescope.engine.pipeline.TilePainter;
 import org.tilescope.engine.pipeline.TilePipeline;
 import org.tilescope.engine.pipeline.TileScheduler;
 import org.tilescope.engine.pipeline.Viewport;
-import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.SlideInfo;
 
 /** Paints a view of a slide: one piece of code for the screen and for exported images. */
@@ -70,20 +70,11 @@ public final class SlideRenderer {
         Viewport vp = viewport(view, w, h, 1, 0, 0, 1);
         SlideInfo info = slide.info();
         int level = info.bestLevelForDownsample(vp.downsample());
-        LevelInfo l = info.level(level);
-        double ds = l.downsample();
-        int c0 = Math.max(0, (int) Math.floor(vp.x() / ds / l.tileWidth()));
-        int r0 = Math.max(0, (int) Math.floor(vp.y() / ds / l.tileHeight()));
-        int c1 = Math.min(l.cols() - 1, (int) Math.floor((vp.x() + vp.width()) / ds / l.tileWidth()));
-        int r1 = Math.min(l.rows() - 1, (int) Math.floor((vp.y() + vp.height()) / ds / l.tileHeight()));
-        List<CompletableFuture<DecodedTile>> futures = new ArrayList<>();
-        List<org.tilescope.engine.pipeline.TileKey> keys = new ArrayList<>();
-        for (int r = r0; r <= r1; r++) {
-            for (int c = c0; c <= c1; c++) {
-                var key = slide.key(level, c, r);
-                keys.add(key);
-                futures.add(pipeline.request(slide, key, Priority.VISIBLE, null, 0));
-            }
+        double ds = info.level(level).downsample();
+        List<TileKey> keys = scheduler.visibleTiles(vp);
+        List<CompletableFuture<DecodedTile>> futures = new ArrayList<>(keys.size());
+        for (TileKey key : keys) {
+            futures.add(pipeline.request(slide, key, Priority.VISIBLE, null, 0));
         }
         CompletableFuture.allOf(futures.stream().map(f -> f.handle((t, e) -> t)).toArray(CompletableFuture[]::new))
                 .get(10, TimeUnit.MINUTES);

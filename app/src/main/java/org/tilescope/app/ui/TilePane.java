@@ -16,7 +16,6 @@ import java.awt.event.MouseEvent;
 import java.awt.event.MouseWheelEvent;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Point2D;
-import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.util.ArrayList;
@@ -30,10 +29,8 @@ import org.tilescope.engine.pipeline.PaintPlan;
 import org.tilescope.engine.pipeline.PipelineStats;
 import org.tilescope.engine.pipeline.SlideHandle;
 import org.tilescope.engine.pipeline.TileListener;
-import org.tilescope.engine.pipeline.TilePainter;
 import org.tilescope.engine.pipeline.TilePipeline;
 import org.tilescope.engine.pipeline.TileScheduler;
-import org.tilescope.engine.pipeline.Viewport;
 import org.tilescope.engine.slide.SlideInfo;
 
 /**

@@ -64,6 +64,20 @@ public final class TileScheduler {
                 Math.min(l.cols() - 1, col1), Math.min(l.rows() - 1, row1));
     }
 
+    /** The tiles of the level chosen for this viewport that it shows, row by row; requests nothing. */
+    public List<TileKey> visibleTiles(Viewport v) {
+        SlideInfo info = slide.info();
+        LevelInfo l = info.level(info.bestLevelForDownsample(v.downsample()));
+        TileRange r = range(l, v.x(), v.y(), v.width(), v.height());
+        List<TileKey> keys = new ArrayList<>(Math.max(0, r.count()));
+        for (int row = r.row0(); row <= r.row1(); row++) {
+            for (int col = r.col0(); col <= r.col1(); col++) {
+                keys.add(slide.key(l.index(), col, row));
+            }
+        }
+        return keys;
+    }
+
     /**
      * Updates the view: returns what can be painted now and requests what is missing.
      */
