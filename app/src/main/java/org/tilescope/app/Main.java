@@ -16,8 +16,8 @@ public final class Main {
                 System.err.println("tilescope: " + path + ": no such file or folder");
                 System.exit(1);
             }
-            var window = org.tilescope.app.ui.ViewerApp.launch(path, new org.tilescope.app.ui.Settings(
-                    org.tilescope.app.ui.Settings.defaultDir()), org.tilescope.engine.demo.DemoSlide.defaultCacheDir());
+            var window = org.tilescope.app.viewer.ViewerApp.launch(path, new org.tilescope.app.settings.Settings(
+                    org.tilescope.app.settings.Settings.defaultDir()), org.tilescope.engine.demo.DemoSlide.defaultCacheDir());
             window.addWindowListener(new java.awt.event.WindowAdapter() {
                 @Override
                 public void windowClosed(java.awt.event.WindowEvent e) {

@@ -14,12 +14,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.tilescope.engine.decode.TileDecoder;
-import org.tilescope.engine.pipeline.CacheSizes;
-import org.tilescope.engine.pipeline.PaintPlan;
-import org.tilescope.engine.pipeline.SlideHandle;
-import org.tilescope.engine.pipeline.TilePipeline;
-import org.tilescope.engine.pipeline.TileScheduler;
-import org.tilescope.engine.pipeline.Viewport;
+import org.tilescope.engine.cache.CacheSizes;
+import org.tilescope.engine.view.PaintPlan;
+import org.tilescope.engine.cache.SlideHandle;
+import org.tilescope.engine.cache.TilePipeline;
+import org.tilescope.engine.view.TileScheduler;
+import org.tilescope.engine.view.Viewport;
 
 /** One scheduler update with everything in view, its cover level and its prefetch ring cached. */
 @State(Scope.Thread)

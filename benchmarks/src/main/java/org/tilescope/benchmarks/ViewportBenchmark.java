@@ -18,11 +18,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.tilescope.engine.decode.TileDecoder;
-import org.tilescope.engine.pipeline.CacheSizes;
-import org.tilescope.engine.pipeline.DecodedTile;
-import org.tilescope.engine.pipeline.Priority;
-import org.tilescope.engine.pipeline.SlideHandle;
-import org.tilescope.engine.pipeline.TilePipeline;
+import org.tilescope.engine.cache.CacheSizes;
+import org.tilescope.engine.cache.DecodedTile;
+import org.tilescope.engine.cache.Priority;
+import org.tilescope.engine.cache.SlideHandle;
+import org.tilescope.engine.cache.TilePipeline;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.SlideInfo;
 

@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.tilescope.engine.decode.TileDecoder;
-import org.tilescope.engine.pipeline.CacheSizes;
+import org.tilescope.engine.cache.CacheSizes;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.SlideSource;
 import org.tilescope.engine.slide.Slides;

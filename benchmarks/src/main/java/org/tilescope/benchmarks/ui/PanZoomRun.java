@@ -17,13 +17,13 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import javax.swing.JComponent;
 import javax.swing.JFrame;
-import org.tilescope.app.ui.Edt;
-import org.tilescope.app.ui.MainWindow;
-import org.tilescope.app.ui.Settings;
-import org.tilescope.app.ui.SlideRenderer;
-import org.tilescope.app.ui.TilePane;
-import org.tilescope.app.ui.ViewState;
-import org.tilescope.engine.pipeline.TilePipeline;
+import org.tilescope.app.swing.Edt;
+import org.tilescope.app.viewer.MainWindow;
+import org.tilescope.app.settings.Settings;
+import org.tilescope.app.render.SlideRenderer;
+import org.tilescope.app.viewer.TilePane;
+import org.tilescope.app.render.ViewState;
+import org.tilescope.engine.cache.TilePipeline;
 import org.tilescope.engine.slide.SlideFolder;
 
 /**

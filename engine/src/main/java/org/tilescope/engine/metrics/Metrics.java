@@ -4,8 +4,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.tilescope.engine.pipeline.PipelineStats;
-import org.tilescope.engine.pipeline.TilePipeline;
+import org.tilescope.engine.cache.PipelineStats;
+import org.tilescope.engine.cache.TilePipeline;
 
 /**
  * Memory and worker metrics in one snapshot: heap used/committed/max and its peak since start,

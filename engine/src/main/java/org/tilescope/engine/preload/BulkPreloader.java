@@ -18,9 +18,9 @@ import org.tilescope.engine.jobs.Job;
 import org.tilescope.engine.jobs.JobContext;
 import org.tilescope.engine.jobs.JobHandle;
 import org.tilescope.engine.jobs.JobManager;
-import org.tilescope.engine.pipeline.SlideHandle;
-import org.tilescope.engine.pipeline.TileKey;
-import org.tilescope.engine.pipeline.TilePipeline;
+import org.tilescope.engine.cache.SlideHandle;
+import org.tilescope.engine.cache.TileKey;
+import org.tilescope.engine.cache.TilePipeline;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.SlideInfo;
 

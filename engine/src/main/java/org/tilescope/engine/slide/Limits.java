@@ -5,22 +5,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Bounds every reader applies before it allocates anything a file asks for. */
-final class Limits {
+public final class Limits {
     /** Widest or tallest slide accepted: 16 Mi pixels a side, four times the largest scanners. */
-    static final int MAX_DIMENSION = 1 << 24;
+    public static final int MAX_DIMENSION = 1 << 24;
     /** Largest tile edge accepted. */
     static final int MAX_TILE_EDGE = 16384;
     /** Largest encoded tile accepted. */
-    static final int MAX_TILE_BYTES = 64 << 20;
+    public static final int MAX_TILE_BYTES = 64 << 20;
     /** Largest descriptor (.dzi, metadata.json) accepted. */
-    static final int MAX_DESCRIPTOR_BYTES = 4 << 20;
+    public static final int MAX_DESCRIPTOR_BYTES = 4 << 20;
     /** Most levels in a pyramid. */
-    static final int MAX_LEVELS = 64;
+    public static final int MAX_LEVELS = 64;
 
     private Limits() {
     }
 
-    static void checkDimensions(Path file, long width, long height) throws SlideException {
+    public static void checkDimensions(Path file, long width, long height) throws SlideException {
         if (width <= 0 || height <= 0) {
             throw new SlideException(file, "invalid image size " + width + "x" + height);
         }
@@ -30,14 +30,14 @@ final class Limits {
         }
     }
 
-    static void checkTileSize(Path file, long tw, long th) throws SlideException {
+    public static void checkTileSize(Path file, long tw, long th) throws SlideException {
         if (tw <= 0 || th <= 0 || tw > MAX_TILE_EDGE || th > MAX_TILE_EDGE) {
             throw new SlideException(file, "invalid tile size " + tw + "x" + th);
         }
     }
 
     /** Reads a small whole file (a descriptor), refusing empty and oversized ones. */
-    static byte[] readDescriptor(Path file) throws IOException {
+    public static byte[] readDescriptor(Path file) throws IOException {
         long size;
         try {
             size = Files.size(file);

@@ -1,5 +1,8 @@
 package org.tilescope.engine.slide;
 
+import org.tilescope.engine.slide.deepzoom.DeepZoomSource;
+import org.tilescope.engine.slide.fastpath.FastPathSource;
+import org.tilescope.engine.slide.tiff.TiffSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

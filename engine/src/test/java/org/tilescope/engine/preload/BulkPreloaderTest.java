@@ -26,13 +26,13 @@ import org.tilescope.engine.jobs.JobHandle;
 import org.tilescope.engine.jobs.JobManager;
 import org.tilescope.engine.jobs.JobSnapshot;
 import org.tilescope.engine.jobs.JobState;
-import org.tilescope.engine.pipeline.CacheSizes;
-import org.tilescope.engine.pipeline.PaintPlan;
-import org.tilescope.engine.pipeline.SlideHandle;
-import org.tilescope.engine.pipeline.TileKey;
-import org.tilescope.engine.pipeline.TilePipeline;
-import org.tilescope.engine.pipeline.TileScheduler;
-import org.tilescope.engine.pipeline.Viewport;
+import org.tilescope.engine.cache.CacheSizes;
+import org.tilescope.engine.view.PaintPlan;
+import org.tilescope.engine.cache.SlideHandle;
+import org.tilescope.engine.cache.TileKey;
+import org.tilescope.engine.cache.TilePipeline;
+import org.tilescope.engine.view.TileScheduler;
+import org.tilescope.engine.view.Viewport;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.SlideInfo;
 import org.tilescope.engine.testing.Fixtures;
@@ -183,7 +183,7 @@ class BulkPreloaderTest {
         // the slide in view: opened by the viewer, coarse levels decoded, one visible tile decoded
         SlideHandle current = p.open(slides.get(3));
         current.ready().get(GUARD.toSeconds(), TimeUnit.SECONDS);
-        p.request(current, current.key(0, 4, 3), org.tilescope.engine.pipeline.Priority.VISIBLE, null, 0)
+        p.request(current, current.key(0, 4, 3), org.tilescope.engine.cache.Priority.VISIBLE, null, 0)
                 .get(GUARD.toSeconds(), TimeUnit.SECONDS);
         // ready() waits for the thumbnail's level only: let the coarser levels land too
         for (int level = 1; level < current.info().levelCount(); level++) {
@@ -211,7 +211,7 @@ class BulkPreloaderTest {
             }
         }
         // the L1 count is a real probe: a decoding request does move it
-        p.request(current, current.key(0, 0, 0), org.tilescope.engine.pipeline.Priority.VISIBLE, null, 0)
+        p.request(current, current.key(0, 0, 0), org.tilescope.engine.cache.Priority.VISIBLE, null, 0)
                 .get(GUARD.toSeconds(), TimeUnit.SECONDS);
         p.cleanUp();
         assertEquals(l1Before + 1, p.stats().l1().entries());

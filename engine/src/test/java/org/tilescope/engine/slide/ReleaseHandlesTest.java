@@ -1,5 +1,6 @@
 package org.tilescope.engine.slide;
 
+import org.tilescope.engine.slide.tiff.TiffSourceTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.awt.image.BufferedImage;

@@ -1,0 +1,118 @@
+package org.tilescope.app.render;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.tilescope.engine.cache.DecodedTile;
+import org.tilescope.engine.view.PaintPlan;
+import org.tilescope.engine.cache.Priority;
+import org.tilescope.engine.cache.SlideHandle;
+import org.tilescope.engine.cache.TileKey;
+import org.tilescope.engine.view.TilePainter;
+import org.tilescope.engine.cache.TilePipeline;
+import org.tilescope.engine.view.TileScheduler;
+import org.tilescope.engine.view.Viewport;
+import org.tilescope.engine.slide.SlideInfo;
+
+/** Paints a view of a slide: one piece of code for the screen and for exported images. */
+public final class SlideRenderer {
+    public static final Color BACKGROUND = new Color(0x2B2D30);
+    /**
+     * Painted under the slide before any tile. White in use; a benchmark sets a colour no slide
+     * has, so any pixel still showing it afterwards is an unfilled (gray-hole) pixel.
+     */
+    public static volatile Color underlay = Color.WHITE;
+
+    private SlideRenderer() {
+    }
+
+    /** The viewport the scheduler gets for a view on a w x h component. */
+    public static Viewport viewport(ViewState view, int w, int h, double deviceScale, double vx, double vy, long generation) {
+        Rectangle2D vis = view.visibleSlideRect(w, h);
+        return new Viewport(vis.getX(), vis.getY(), Math.max(1e-3, vis.getWidth()), Math.max(1e-3, vis.getHeight()),
+                view.downsample() / Math.max(1e-3, deviceScale), vx, vy, generation);
+    }
+
+    /** Paints the plan under the view's transform: background, white slide area, then the layers. */
+    public static void paint(Graphics2D g, SlideInfo info, ViewState view, PaintPlan plan, int w, int h) {
+        paint(g, info, view, plan, w, h, true);
+    }
+
+    /** As above; {@code smooth} false draws the sharp level nearest-neighbour (frames in motion). */
+    public static void paint(Graphics2D g, SlideInfo info, ViewState view, PaintPlan plan, int w, int h, boolean smooth) {
+        g.setColor(BACKGROUND);
+        g.fillRect(0, 0, w, h);
+        AffineTransform at = g.getTransform();
+        g.transform(view.slideToScreen(w, h));
+        // under the slide: before the thumbnail exists nothing shows the window colour
+        g.setColor(underlay);
+        g.fill(new Rectangle2D.Double(0, 0, info.width(), info.height()));
+        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_SPEED);
+        TilePainter.paint(g, plan, smooth);
+        g.setTransform(at);
+    }
+
+    /**
+     * Renders a view offscreen at full sharpness: waits for every tile of the chosen level, then
+     * paints with the same code as the tile pane. A tile that fails is painted from a coarser one.
+     */
+    public static BufferedImage export(TilePipeline pipeline, SlideHandle slide, ViewState view, int w, int h)
+            throws Exception {
+        slide.ready().handle((t, e) -> t).get(5, TimeUnit.MINUTES);
+        TileScheduler scheduler = new TileScheduler(pipeline, slide);
+        Viewport vp = viewport(view, w, h, 1, 0, 0, 1);
+        SlideInfo info = slide.info();
+        int level = info.bestLevelForDownsample(vp.downsample());
+        double ds = info.level(level).downsample();
+        List<TileKey> keys = scheduler.visibleTiles(vp);
+        List<CompletableFuture<DecodedTile>> futures = new ArrayList<>(keys.size());
+        for (TileKey key : keys) {
+            futures.add(pipeline.request(slide, key, Priority.VISIBLE, null, 0));
+        }
+        CompletableFuture.allOf(futures.stream().map(f -> f.handle((t, e) -> t)).toArray(CompletableFuture[]::new))
+                .get(10, TimeUnit.MINUTES);
+        // the scheduler's plan brings coarser cover for any tile that failed; the sharp tiles are
+        // held here so a small L1 cannot evict them before they are painted
+        PaintPlan cover = scheduler.update(vp);
+        List<PaintPlan.PaintTile> layers = new ArrayList<>();
+        for (PaintPlan.PaintTile p : cover.tiles()) {
+            if (p.key().level() != level) {
+                layers.add(p);
+            }
+        }
+        int sharp = 0;
+        for (int i = 0; i < futures.size(); i++) {
+            DecodedTile t = futures.get(i).handle((x, e) -> x).join();
+            if (t != null) {
+                layers.add(new PaintPlan.PaintTile(keys.get(i), t, ds));
+                sharp++;
+            }
+        }
+        PaintPlan plan = new PaintPlan(level, cover.base(), cover.baseDownsample(), layers, futures.size(), sharp,
+                cover.uncovered());
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            paint(g, info, view, plan, w, h);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** A view whose top-left screen pixel is exactly level-0 pixel (x, y) at {@code zoom} screen px per slide px. */
+    public static ViewState viewAt(double centreX, double centreY, double zoom, int w, int h) {
+        double ds = 1 / zoom;
+        // snap the top-left to a whole slide pixel at 1:1, so the export equals a region read
+        double left = Math.floor(centreX - w * ds / 2);
+        double top = Math.floor(centreY - h * ds / 2);
+        return new ViewState(left + w * ds / 2, top + h * ds / 2, ds, 0, false);
+    }
+}

@@ -1,0 +1,137 @@
+package org.tilescope.app.viewer;
+
+import org.tilescope.app.swing.Edt;
+import java.awt.BorderLayout;
+import java.awt.Dimension;
+import java.awt.FlowLayout;
+import java.awt.image.BufferedImage;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import javax.swing.BorderFactory;
+import javax.swing.ImageIcon;
+import javax.swing.JButton;
+import javax.swing.JDialog;
+import javax.swing.JLabel;
+import javax.swing.JOptionPane;
+import javax.swing.JPanel;
+import javax.swing.JScrollPane;
+import javax.swing.SwingUtilities;
+import org.tilescope.engine.slide.LevelInfo;
+import org.tilescope.engine.slide.SlideInfo;
+import org.tilescope.engine.slide.SlideSource;
+import org.tilescope.engine.slide.Slides;
+
+/** File, format, size, levels, tiling, MPP, magnification, and buttons for associated images. */
+public final class InfoPanel extends JPanel {
+    private static final String[] FIELDS = {"File", "Folder", "Format", "Dimensions", "Tile size", "MPP",
+        "Magnification", "Levels", "Associated"};
+    private final JLabel[] values = new JLabel[FIELDS.length];
+    private final javax.swing.table.DefaultTableModel levels = new javax.swing.table.DefaultTableModel(
+            new Object[] {"#", "size", "downsample", "tiles"}, 0) {
+        @Override
+        public boolean isCellEditable(int row, int column) {
+            return false;
+        }
+    };
+    private final JPanel associated = new JPanel(new FlowLayout(FlowLayout.LEFT));
+    private SlideInfo shown;
+
+    /** Plain labels and a table, built once: a slide switch only sets their text (HTML panes cost tens of ms). */
+    public InfoPanel() {
+        super(new BorderLayout(0, 6));
+        setBorder(BorderFactory.createEmptyBorder(6, 6, 6, 6));
+        JPanel grid = new JPanel(new java.awt.GridBagLayout());
+        java.awt.GridBagConstraints c = new java.awt.GridBagConstraints();
+        c.anchor = java.awt.GridBagConstraints.WEST;
+        c.insets = new java.awt.Insets(1, 2, 1, 8);
+        for (int i = 0; i < FIELDS.length; i++) {
+            JLabel k = new JLabel(FIELDS[i]);
+            k.setFont(k.getFont().deriveFont(java.awt.Font.BOLD));
+            c.gridx = 0;
+            c.gridy = i;
+            c.weightx = 0;
+            c.fill = java.awt.GridBagConstraints.NONE;
+            grid.add(k, c);
+            values[i] = new JLabel(" ");
+            c.gridx = 1;
+            c.weightx = 1;
+            c.fill = java.awt.GridBagConstraints.HORIZONTAL;
+            grid.add(values[i], c);
+        }
+        javax.swing.JTable table = new javax.swing.JTable(levels);
+        table.setFillsViewportHeight(true);
+        add(grid, BorderLayout.NORTH);
+        add(new JScrollPane(table), BorderLayout.CENTER);
+        add(associated, BorderLayout.SOUTH);
+        setPreferredSize(new Dimension(300, 400));
+    }
+
+    public SlideInfo shown() {
+        return shown;
+    }
+
+    /** The fields as text, one "key: value" per line (tests). */
+    public String text() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < FIELDS.length; i++) {
+            b.append(FIELDS[i]).append(": ").append(values[i].getText()).append('\n');
+        }
+        return b.toString();
+    }
+
+    public void show(SlideInfo info) {
+        Edt.assertEdt();
+        shown = info;
+        String[] v = {
+            info.path().getFileName().toString(),
+            String.valueOf(info.path().getParent()),
+            info.format(),
+            String.format(Locale.ROOT, "%,d × %,d px", info.width(), info.height()),
+            info.tileWidth() + " × " + info.tileHeight() + (info.overlap() > 0 ? ", overlap " + info.overlap() : ""),
+            info.mpp().isPresent() ? String.format(Locale.ROOT, "%.4f µm/px", info.mpp().getAsDouble()) : "unknown",
+            info.magnification().isPresent()
+                    ? String.format(Locale.ROOT, "%.0f×", info.magnification().getAsDouble()) : "unknown",
+            Integer.toString(info.levelCount()),
+            info.associated().isEmpty() ? "none" : String.join(", ", info.associated()),
+        };
+        for (int i = 0; i < v.length; i++) {
+            values[i].setText(v[i]);
+            values[i].setToolTipText(v[i]);
+        }
+        levels.setRowCount(0);
+        for (LevelInfo l : info.levels()) {
+            levels.addRow(new Object[] {l.index(), String.format(Locale.ROOT, "%,d × %,d", l.width(), l.height()),
+                String.format(Locale.ROOT, "%.4g", l.downsample()), l.cols() + " × " + l.rows()});
+        }
+        associated.removeAll();
+        for (String name : info.associated()) {
+            JButton view = new JButton("View " + name);
+            view.addActionListener(e -> showAssociated(info, name));
+            associated.add(view);
+        }
+        associated.revalidate();
+        associated.repaint();
+    }
+
+    /** Reads the image in the background and shows it in a dialog. */
+    private void showAssociated(SlideInfo info, String name) {
+        CompletableFuture.supplyAsync(() -> {
+            try (SlideSource src = Slides.open(info.path())) {
+                return src.readAssociated(name);
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }).whenComplete((BufferedImage img, Throwable err) -> Edt.run(() -> {
+            if (err != null) {
+                Throwable c = err.getCause() != null ? err.getCause() : err;
+                JOptionPane.showMessageDialog(this, c.getMessage(), "Cannot show " + name, JOptionPane.ERROR_MESSAGE);
+                return;
+            }
+            JDialog d = new JDialog(SwingUtilities.getWindowAncestor(this), name + " — " + info.path().getFileName());
+            d.add(new JScrollPane(new JLabel(new ImageIcon(img))));
+            d.setSize(Math.min(1000, img.getWidth() + 40), Math.min(800, img.getHeight() + 60));
+            d.setLocationRelativeTo(this);
+            d.setVisible(true);
+        }));
+    }
+}

@@ -1,0 +1,395 @@
+package org.tilescope.app.jobs;
+
+import org.tilescope.app.navigator.SlideNavigator;
+import org.tilescope.app.settings.Settings;
+import org.tilescope.app.settings.Theme;
+import org.tilescope.app.swing.Edt;
+import org.tilescope.app.viewer.MainWindow;
+import org.tilescope.app.viewer.ViewerWindowTest;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tilescope.app.viewer.ViewerWindowTest.waitFor;
+
+import java.awt.Rectangle;
+import java.awt.Robot;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tilescope.app.TestSlides;
+import org.tilescope.engine.decode.TileDecoder;
+import org.tilescope.engine.jobs.Job;
+import org.tilescope.engine.jobs.JobContext;
+import org.tilescope.engine.jobs.JobHandle;
+import org.tilescope.engine.jobs.JobSnapshot;
+import org.tilescope.engine.jobs.JobState;
+import org.tilescope.engine.cache.CacheSizes;
+import org.tilescope.engine.cache.TilePipeline;
+
+/** Background jobs in the real window (Xvfb): folder preload, progress panel, cancel, cached marks. */
+class JobsWindowTest {
+    @TempDir
+    Path dir;
+    TilePipeline pipeline;
+    Settings settings;
+    MainWindow window;
+    final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static javax.swing.LookAndFeel before;
+
+    @BeforeAll
+    static void needsDisplay() {
+        ViewerWindowTest.needsDisplay(); // skips without a display; installs the off-EDT checker
+        Edt.call(() -> {
+            before = javax.swing.UIManager.getLookAndFeel();
+            Theme.apply(Theme.LIGHT); // as the app starts: the screenshots show what a user sees
+            return null;
+        });
+    }
+
+    @AfterAll
+    static void restoreLookAndFeel() throws Exception {
+        if (before != null) {
+            Edt.call(() -> {
+                javax.swing.UIManager.setLookAndFeel(before);
+                return null;
+            });
+        }
+    }
+
+    @BeforeEach
+    void open() {
+        ViewerWindowTest.VIOLATIONS.clear();
+        pipeline = new TilePipeline(new CacheSizes(256L << 20, 256L << 20), TileDecoder.standard(), 2, 4, 16);
+        settings = new Settings(dir.resolve("config"));
+        window = Edt.call(() -> {
+            MainWindow w = new MainWindow(pipeline, settings);
+            w.setErrorDialog((title, msg) -> errors.add(title + ": " + msg));
+            w.progressPanel().setLinger(TimeUnit.MINUTES.toMillis(5)); // rows stay while the test looks
+            w.setSize(1300, 820);
+            w.setVisible(true);
+            return w;
+        });
+    }
+
+    @AfterEach
+    void close() {
+        if (window != null) {
+            Edt.call(() -> {
+                window.dispose();
+                return null;
+            });
+        }
+        pipeline.close();
+        assertTrue(ViewerWindowTest.VIOLATIONS.isEmpty(), "Swing touched off the EDT: " + ViewerWindowTest.VIOLATIONS);
+    }
+
+    Path folder() throws Exception {
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        TestSlides.writeDzi(lib, "a", 1500, 1000, 256, 1);
+        TestSlides.writeDzi(lib, "b", 1200, 900, 256, 0);
+        TestSlides.writeDzi(lib, "c", 900, 700, 256, 1);
+        return lib;
+    }
+
+    void openAndWait(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Edt.call(() -> window.open(p));
+        waitFor(() -> window.pane().slide() != null && window.pane().slide().path().equals(abs)
+                && window.pane().slide().thumbnail() != null, "slide " + p.getFileName() + " to open");
+    }
+
+    /** The first row of this kind in the progress panel, or null. */
+    ProgressPanel.Row row(String kind) {
+        ProgressPanel panel = window.progressPanel();
+        for (JobSnapshot s : panel.shown()) {
+            if (s.kind().equals(kind)) {
+                return panel.row(s.id());
+            }
+        }
+        return null;
+    }
+
+    boolean sharp() {
+        var plan = window.pane().lastPlan();
+        return plan != null && plan.complete() && window.pane().slide() != null;
+    }
+
+    @Test
+    void openingAFolderPreloadsItShowsProgressAndMarksTheSlidesCached() throws Exception {
+        Path lib = folder();
+        openAndWait(lib.resolve("a.dzi"));
+        waitFor(() -> row("preload") != null, "the preload job in the progress panel");
+        assertTrue(Edt.call(() -> window.progressPanel().isShowing()), "the progress panel shows");
+        assertTrue(Edt.call(() -> row("preload").bar.isShowing()), "with a progress bar on screen");
+        assertTrue(Edt.call(() -> window.progressPanel().indicator().isShowing()), "and the status bar indicator");
+        waitFor(() -> row("preload").last.state() == JobState.DONE, "the preload to finish");
+        JobSnapshot done = Edt.call(() -> row("preload").last);
+        assertEquals(0, done.failures(), done.firstFailures().toString());
+        assertTrue(done.itemsTotal() > 0 && done.itemsDone() == done.itemsTotal(), done.toString());
+        assertEquals("100%", Edt.call(() -> row("preload").bar.getString()));
+        String numbers = Edt.call(() -> row("preload").numbers.getText());
+        assertTrue(numbers.startsWith("3 / 3 slides · "), "the preload counts slides: " + numbers);
+        waitFor(() -> window.navigator().entries().stream().allMatch(SlideNavigator.Entry::cached),
+                "every slide marked as fully cached");
+        for (String name : List.of("a.dzi", "b.dzi", "c.dzi")) {
+            assertTrue(window.preloader().isFullyCached(lib.resolve(name)), name);
+        }
+        assertTrue(Edt.call(() -> window.progressPanel().indicator().getText().contains("jobs")),
+                "the indicator says the jobs are done");
+
+        // a switch after the preload reads nothing from the slide files
+        waitFor(this::sharp, "a sharp view of a.dzi");
+        long reads = pipeline.stats().sourceReads();
+        Edt.call(() -> {
+            window.step(1);
+            return null;
+        });
+        waitFor(() -> window.pane().slide().path().getFileName().toString().equals("b.dzi") && sharp(),
+                "a sharp view of b.dzi");
+        openAndWait(lib.resolve("c.dzi"));
+        waitFor(this::sharp, "a sharp view of c.dzi");
+        assertEquals(reads, pipeline.stats().sourceReads(), "switching slides after the preload read from disk");
+        assertTrue(errors.isEmpty(), errors.toString());
+    }
+
+    @Test
+    void theSettingTurnsThePreloadOff() throws Exception {
+        settings.put(MainWindow.PRELOAD_SETTING, "false");
+        Path lib = folder();
+        openAndWait(lib.resolve("a.dzi"));
+        waitFor(() -> window.navigator().entries().size() == 3, "the folder listing");
+        assertTrue(Edt.call(() -> window.progressPanel().shown().isEmpty()), "no job without the setting");
+        assertFalse(Edt.call(() -> window.progressPanel().isVisible()), "the panel stays hidden when idle");
+        assertTrue(window.jobs().active().isEmpty());
+    }
+
+    @Test
+    void cancelAndPauseFromThePanel() throws Exception {
+        JobHandle h = window.jobs().submit(new EndlessJob("Scan slides in /data/archive"));
+        waitFor(() -> window.progressPanel().row(h.id()) != null
+                && window.progressPanel().row(h.id()).last.state() == JobState.RUNNING, "the job's row");
+        ProgressPanel.Row r = Edt.call(() -> window.progressPanel().row(h.id()));
+        assertTrue(Edt.call(() -> r.pause.isShowing()), "pause is offered: the job supports it");
+        Edt.call(() -> {
+            r.pause.doClick();
+            return null;
+        });
+        waitFor(() -> r.last.state() == JobState.PAUSED && r.pause.getText().equals("Resume"), "paused");
+        Edt.call(() -> {
+            r.pause.doClick();
+            return null;
+        });
+        waitFor(() -> r.last.state() == JobState.RUNNING, "resumed");
+        Edt.call(() -> {
+            r.cancel.doClick();
+            return null;
+        });
+        JobSnapshot end = h.done().get(30, TimeUnit.SECONDS); // hang guard, not a timing claim
+        assertEquals(JobState.CANCELLED, end.state());
+        waitFor(() -> r.last.state() == JobState.CANCELLED && !r.cancel.isVisible() && r.dismiss.isVisible(),
+                "the row to say cancelled");
+        Edt.call(() -> {
+            r.dismiss.doClick();
+            return null;
+        });
+        waitFor(() -> window.progressPanel().shown().isEmpty(), "the row to go");
+        assertFalse(Edt.call(() -> window.progressPanel().isVisible()), "the panel hides when idle");
+        assertFalse(Edt.call(() -> window.progressPanel().indicator().isVisible()), "and so does the indicator");
+    }
+
+    @Test
+    void theProgressPanelRendersARunningAFailedAndACancelledJob() throws Exception {
+        settings.put(MainWindow.PRELOAD_SETTING, "false");
+        Path corpus = Path.of(System.getProperty("tilescope.corpus", "../../shared/corpus"));
+        Path slide = Files.isDirectory(corpus.resolve("library"))
+                ? corpus.resolve("library/C24-0203_breast_HE.dzi").toAbsolutePath().normalize()
+                : folder().resolve("a.dzi");
+        openAndWait(slide);
+
+        CountDownLatch release = new CountDownLatch(1);
+        JobHandle running = window.jobs().submit(new BlockingJob("Preload 40 slides in C24-liver", release));
+        JobHandle failed = window.jobs().submit(new FailingJob("Tokenize notes in /data/slides"));
+        JobHandle cancelled = window.jobs().submit(new EndlessJob("Import 12 slides from /mnt/scanner", 60));
+        JobHandle unknown = window.jobs().submit(new EndlessJob("Scan folder /data/archive", -1));
+        waitFor(() -> cancelled.snapshot().itemsDone() > 3, "the job to be cancelled to make some progress");
+        cancelled.cancel();
+        failed.done().get(30, TimeUnit.SECONDS);
+        cancelled.done().get(30, TimeUnit.SECONDS);
+        ProgressPanel panel = Edt.call(() -> window.progressPanel());
+        waitFor(() -> panel.row(running.id()) != null && panel.row(running.id()).last.itemsDone() >= 40
+                        && panel.row(running.id()).last.etaMillis().isPresent()
+                        && panel.row(failed.id()) != null && panel.row(failed.id()).last.state() == JobState.FAILED
+                        && panel.row(cancelled.id()) != null
+                        && panel.row(cancelled.id()).last.state() == JobState.CANCELLED
+                        && panel.row(unknown.id()) != null && panel.row(unknown.id()).last.state() == JobState.RUNNING,
+                "four rows: running, failed, cancelled, running with an unknown total");
+        Edt.call(() -> {
+            panel.row(failed.id()).failures.doClick(); // expand the failures
+            return null;
+        });
+        waitFor(() -> panel.row(failed.id()).failureList.isShowing(), "the failure list to show");
+
+        Edt.call(() -> {
+            ProgressPanel.Row run = panel.row(running.id());
+            assertTrue(run.bar.isShowing() && !run.bar.isIndeterminate(), "a determinate bar while the total is known");
+            long n = run.last.itemsDone();
+            assertEquals(n * 10, run.bar.getValue(), n + " of 100");
+            assertTrue(run.numbers.getText().startsWith(n + " / 100 items · "), run.numbers.getText());
+            assertTrue(run.numbers.getText().contains(" / 10.0 MB"), run.numbers.getText());
+            assertTrue(run.numbers.getText().contains("ETA"), run.numbers.getText());
+            assertTrue(run.cancel.isShowing() && !run.pause.isVisible(), "cancel; no pause for a job without it");
+            ProgressPanel.Row fail = panel.row(failed.id());
+            assertEquals("failed", fail.state.getText());
+            assertTrue(fail.detail.getText().contains("index slot 2 is corrupt"), fail.detail.getText());
+            assertTrue(fail.failures.getText().contains("2 failures"), fail.failures.getText());
+            assertTrue(fail.failureList.getText().contains("C24-0112_liver_HE.txt: not UTF-8"), fail.failureList.getText());
+            assertTrue(fail.dismiss.isShowing() && !fail.cancel.isVisible());
+            ProgressPanel.Row can = panel.row(cancelled.id());
+            assertEquals("cancelled", can.state.getText());
+            assertTrue(panel.row(unknown.id()).bar.isIndeterminate(), "indeterminate while the total is unknown");
+            assertTrue(panel.row(unknown.id()).pause.isShowing(), "pause where the job supports it");
+            assertTrue(window.progressPanel().indicator().getText().contains("2 jobs"),
+                    window.progressPanel().indicator().getText());
+            return null;
+        });
+        // paint now rather than Robot.waitForIdle: the indeterminate bar's animation keeps the EDT busy
+        Rectangle bounds = Edt.call(() -> {
+            window.validate();
+            window.getRootPane().paintImmediately(0, 0, window.getRootPane().getWidth(), window.getRootPane().getHeight());
+            return window.getBounds();
+        });
+        BufferedImage shot = new Robot().createScreenCapture(bounds);
+        Path out = Path.of("target", "screenshots");
+        Files.createDirectories(out);
+        ImageIO.write(shot, "png", out.resolve("progress-panel.png").toFile());
+        Rectangle panelBounds = Edt.call(() -> {
+            var p = window.progressPanel();
+            var at = javax.swing.SwingUtilities.convertPoint(p, 0, 0, window);
+            return new Rectangle(at.x, at.y, p.getWidth(), p.getHeight());
+        });
+        ImageIO.write(shot.getSubimage(0, panelBounds.y, bounds.width,
+                Math.min(bounds.height - panelBounds.y, panelBounds.height + 40)), "png",
+                out.resolve("progress-panel-only.png").toFile());
+
+        release.countDown();
+        assertEquals(JobState.DONE, running.done().get(30, TimeUnit.SECONDS).state());
+        unknown.cancel();
+        assertEquals(JobState.CANCELLED, unknown.done().get(30, TimeUnit.SECONDS).state());
+    }
+
+    @Test
+    void theMetricsViewShowsMemoryAndPoolsLive() throws Exception {
+        Path lib = folder();
+        openAndWait(lib.resolve("a.dzi"));
+        Edt.call(() -> {
+            window.metricsView().show(window);
+            return null;
+        });
+        waitFor(() -> window.metricsView().isShowing() && window.metricsView().last() != null
+                && window.metricsView().last().heapUsed() > 0, "a live sample");
+        var s = Edt.call(() -> window.metricsView().last());
+        assertEquals(List.of("reads", "decode", "tokenize", "preload"),
+                s.pools().stream().map(p -> p.pool()).toList());
+        assertTrue(s.heapPeak() >= s.heapUsed() && s.heapMax() >= s.heapCommitted());
+        Rectangle b = Edt.call(() -> {
+            var d = window.metricsView().dialog();
+            d.getRootPane().paintImmediately(0, 0, d.getRootPane().getWidth(), d.getRootPane().getHeight());
+            return d.getBounds();
+        });
+        Robot robot = new Robot();
+        Path out = Path.of("target", "screenshots");
+        Files.createDirectories(out);
+        ImageIO.write(robot.createScreenCapture(b), "png", out.resolve("metrics.png").toFile());
+        assertNotNull(s.pipeline());
+    }
+
+    // ---------------------------------------------------------------- test jobs
+
+    /** Reports 40 of 100 items and 4 of 10 MB at once, then one more item every half second until released. */
+    static final class BlockingJob extends Job {
+        final CountDownLatch release;
+
+        BlockingJob(String name, CountDownLatch release) {
+            super(name, "test-blocking", 5);
+            this.release = release;
+        }
+
+        @Override
+        protected void run(JobContext ctx) throws Exception {
+            ctx.progress().setTotal(100, 10L << 20);
+            for (int i = 0; i < 40; i++) {
+                ctx.checkCancelled();
+                ctx.progress().addDone(1, 100L << 10);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(25));
+            }
+            for (int i = 40; !release.await(500, TimeUnit.MILLISECONDS); i++) {
+                ctx.checkCancelled();
+                if (i < 99) {
+                    ctx.progress().addDone(1, 100L << 10);
+                }
+            }
+        }
+    }
+
+    /** Two item failures, then the whole job fails. */
+    static final class FailingJob extends Job {
+        FailingJob(String name) {
+            super(name, "test-failing", 5);
+        }
+
+        @Override
+        protected void run(JobContext ctx) throws Exception {
+            ctx.progress().setTotal(30, -1);
+            ctx.progress().addDone(11, 0);
+            ctx.progress().addFailure("C24-0112_liver_HE.txt: not UTF-8 (byte 0xC3 at offset 812)");
+            ctx.progress().addFailure("C24-0299_skin_HE.md: empty file (0 bytes)");
+            throw new java.io.IOException("library.idx: index slot 2 is corrupt (checksum mismatch); slot 1 kept");
+        }
+    }
+
+    /** Works through items until cancelled; pausable. */
+    static final class EndlessJob extends Job {
+        final long total;
+
+        EndlessJob(String name) {
+            this(name, 1_000_000);
+        }
+
+        /** @param total items announced, or -1 for an unknown total (an indeterminate bar) */
+        EndlessJob(String name, long total) {
+            super(name, "test-endless-" + name, 5);
+            this.total = total;
+        }
+
+        @Override
+        public boolean supportsPause() {
+            return true;
+        }
+
+        @Override
+        protected void run(JobContext ctx) throws Exception {
+            if (total >= 0) {
+                ctx.progress().setTotal(total, -1);
+            }
+            while (true) {
+                ctx.checkCancelled();
+                ctx.awaitIfPaused();
+                ctx.progress().addDone(1, 48L << 10);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.tilescope.engine.cache;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import net.jpountz.xxhash.XXHash64;
+import net.jpountz.xxhash.XXHashFactory;
+
+/** Stable slide identities: canonical path + size + modification time of the slide's descriptor. */
+public final class SlideIds {
+    private static final XXHash64 HASH = XXHashFactory.fastestJavaInstance().hash64();
+
+    private SlideIds() {
+    }
+
+    /**
+     * The id of the slide at {@code path}. A folder slide (FastPATH) is identified by its
+     * metadata.json, which its writer rewrites whenever the tiles change.
+     */
+    public static long of(Path path) throws IOException {
+        Path canonical = path.toRealPath();
+        Path stamp = Files.isDirectory(canonical) && Files.isRegularFile(canonical.resolve("metadata.json"))
+                ? canonical.resolve("metadata.json") : canonical;
+        String key = canonical + "\u0000" + Files.size(stamp) + "\u0000"
+                + Files.getLastModifiedTime(stamp).toMillis();
+        byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+        return HASH.hash(bytes, 0, bytes.length, 0x7173_636f_7065L);
+    }
+}

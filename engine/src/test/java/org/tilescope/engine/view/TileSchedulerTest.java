@@ -1,0 +1,109 @@
+package org.tilescope.engine.view;
+
+import org.tilescope.engine.cache.CacheSizes;
+import org.tilescope.engine.cache.FakeSlide;
+import org.tilescope.engine.cache.SlideHandle;
+import org.tilescope.engine.cache.TilePipeline;
+import org.tilescope.engine.cache.TilePipelineTest;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.tilescope.engine.decode.TileDecoder;
+
+class TileSchedulerTest {
+    private final List<TilePipeline> pipelines = new ArrayList<>();
+
+    TilePipeline pipeline() {
+        TilePipeline p = new TilePipeline(new CacheSizes(256L << 20, 256L << 20), TileDecoder.standard(), 2, 4, 8);
+        pipelines.add(p);
+        return p;
+    }
+
+    @AfterEach
+    void closeAll() {
+        pipelines.forEach(TilePipeline::close);
+    }
+
+    @Test
+    void levelChoiceIsByDownsample() throws Exception {
+        TilePipeline p = pipeline();
+        FakeSlide fake = new FakeSlide(8192, 8192, 256, 1);
+        SlideHandle h = p.open(1, Path.of("a"), fake);
+        TileScheduler s = new TileScheduler(p, h);
+        assertEquals(0, s.update(Viewport.centred(4000, 4000, 800, 600, 1.0, 1)).level());
+        assertEquals(0, s.update(Viewport.centred(4000, 4000, 800, 600, 1.9, 2)).level());
+        assertEquals(1, s.update(Viewport.centred(4000, 4000, 800, 600, 2.0, 3)).level());
+        assertEquals(2, s.update(Viewport.centred(4000, 4000, 800, 600, 7.5, 4)).level());
+        assertEquals(0, s.update(Viewport.centred(4000, 4000, 800, 600, 0.25, 5)).level());
+        int last = fake.info.levelCount() - 1;
+        assertEquals(last, s.update(Viewport.centred(4000, 4000, 800, 600, 1e6, 6)).level());
+    }
+
+    @Test
+    void fallbackCoversEveryVisibleTileOnceCoarseLevelsAreLoaded() throws Exception {
+        TilePipeline p = pipeline();
+        FakeSlide fake = new FakeSlide(8192, 6144, 256, 2);
+        SlideHandle h = p.open(2, Path.of("b"), fake);
+        h.ready().get(30, TimeUnit.SECONDS);
+        fake.gate = new Semaphore(0); // nothing fine arrives
+        TileScheduler s = new TileScheduler(p, h);
+        Viewport v = Viewport.centred(3000.5, 2500.25, 1280, 720, 1.0, 1);
+        PaintPlan plan = s.update(v);
+        assertTrue(plan.wanted() > 0);
+        assertEquals(0, plan.sharp());
+        assertEquals(0, plan.uncovered(), "every missing tile has a coarser cached cover");
+        assertEquals(0, TilePipelineTest.unfilledPixels(plan, v, 1280, 720, 8192, 6144));
+        fake.gate.release(10_000);
+    }
+
+    @Test
+    void theViewGoesSharpAndCentreTilesComeFirst() throws Exception {
+        TilePipeline p = pipeline();
+        FakeSlide fake = new FakeSlide(8192, 8192, 256, 3);
+        SlideHandle h = p.open(3, Path.of("c"), fake);
+        h.ready().get(30, TimeUnit.SECONDS);
+        fake.readOrder.clear();
+        TileScheduler s = new TileScheduler(p, h);
+        Viewport v = Viewport.centred(4096, 4096, 1024, 768, 1.0, 1);
+        PaintPlan plan = s.update(v);
+        // wait for the view to complete (hang guard only)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!plan.complete() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            plan = s.update(v);
+        }
+        assertTrue(plan.complete());
+        assertEquals(plan.wanted(), plan.sharp());
+        // the tiles at the centre (4096/256 = 16) are read before the corners
+        int firstIndex = fake.readOrder.indexOf("0/15_15") >= 0 ? fake.readOrder.indexOf("0/15_15") : fake.readOrder.indexOf("0/16_16");
+        int cornerIndex = fake.readOrder.indexOf("0/14_14");
+        assertTrue(firstIndex >= 0 && cornerIndex > firstIndex, fake.readOrder.toString());
+        assertEquals(0, TilePipelineTest.unfilledPixels(plan, v, 1024, 768, 8192, 8192));
+    }
+
+    @Test
+    void prefetchReachesAheadInThePanDirection() throws Exception {
+        TilePipeline p = pipeline();
+        FakeSlide fake = new FakeSlide(65536, 16384, 256, 4);
+        SlideHandle h = p.open(4, Path.of("d"), fake);
+        h.ready().get(30, TimeUnit.SECONDS);
+        TileScheduler s = new TileScheduler(p, h);
+        // panning right at 2000 level-0 px/s on level 2 (downsample 4): 0.5 s ahead = 1000 px = ~1 tile
+        Viewport v = new Viewport(4000, 1000, 1024 * 4, 512 * 4, 4.0, 8000, 0, 1);
+        s.update(v);
+        // visible cols at level 2: 1000/256=3 .. (8096/4-1)/256=7; ring to 8, stretch adds up to MAX
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (fake.readsOf(2, 9, 2) == 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(1, fake.readsOf(2, 9, 2), "a tile two columns ahead is prefetched");
+        assertEquals(0, fake.readsOf(2, 1, 2), "nothing two columns behind");
+    }
+}
