@@ -36,7 +36,7 @@ public final class InfoCommand extends SlideCommand implements Callable<Integer>
     static String toJson(SlideInfo info) throws Exception {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode o = m.createObjectNode();
-        o.put("path", info.path().toString());
+        o.put("path", info.where());
         o.put("format", info.format());
         o.put("width", info.width());
         o.put("height", info.height());
@@ -72,7 +72,7 @@ public final class InfoCommand extends SlideCommand implements Callable<Integer>
     static String toText(SlideInfo info) {
         StringBuilder b = new StringBuilder();
         String nl = System.lineSeparator();
-        b.append(String.format(Locale.ROOT, "%-14s %s%n", "File:", info.path()));
+        b.append(String.format(Locale.ROOT, "%-14s %s%n", "File:", info.where()));
         b.append(String.format(Locale.ROOT, "%-14s %s%n", "Format:", info.format()));
         b.append(String.format(Locale.ROOT, "%-14s %d x %d px%n", "Dimensions:", info.width(), info.height()));
         b.append(String.format(Locale.ROOT, "%-14s %d x %d, overlap %d%n", "Tile size:",

@@ -83,8 +83,8 @@ public final class InfoPanel extends JPanel {
         Edt.assertEdt();
         shown = info;
         String[] v = {
-            info.path().getFileName().toString(),
-            String.valueOf(info.path().getParent()),
+            info.name(),
+            info.file().map(f -> String.valueOf(f.getParent())).orElse(info.where()),
             info.format(),
             String.format(Locale.ROOT, "%,d × %,d px", info.width(), info.height()),
             info.tileWidth() + " × " + info.tileHeight() + (info.overlap() > 0 ? ", overlap " + info.overlap() : ""),
@@ -116,7 +116,7 @@ public final class InfoPanel extends JPanel {
     /** Reads the image in the background and shows it in a dialog. */
     private void showAssociated(SlideInfo info, String name) {
         CompletableFuture.supplyAsync(() -> {
-            try (SlideSource src = Slides.open(info.path())) {
+            try (SlideSource src = Slides.open(info.location())) {
                 return src.readAssociated(name);
             } catch (Exception e) {
                 throw new IllegalStateException(e.getMessage(), e);
@@ -127,7 +127,7 @@ public final class InfoPanel extends JPanel {
                 JOptionPane.showMessageDialog(this, c.getMessage(), "Cannot show " + name, JOptionPane.ERROR_MESSAGE);
                 return;
             }
-            JDialog d = new JDialog(SwingUtilities.getWindowAncestor(this), name + " — " + info.path().getFileName());
+            JDialog d = new JDialog(SwingUtilities.getWindowAncestor(this), name + " — " + info.name());
             d.add(new JScrollPane(new JLabel(new ImageIcon(img))));
             d.setSize(Math.min(1000, img.getWidth() + 40), Math.min(800, img.getHeight() + 60));
             d.setLocationRelativeTo(this);

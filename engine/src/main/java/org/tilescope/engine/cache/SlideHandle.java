@@ -2,6 +2,7 @@ package org.tilescope.engine.cache;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -14,15 +15,15 @@ import org.tilescope.engine.slide.SlideSource;
  */
 public final class SlideHandle {
     private final long id;
-    private final Path path;
+    private final URI location;
     private final SlideSource source;
     private final ThreadPoolExecutor reads;
     private final CompletableFuture<BufferedImage> thumbnail = new CompletableFuture<>();
     private volatile int thumbnailLevel = -1;
 
-    SlideHandle(long id, Path path, SlideSource source, ThreadPoolExecutor reads) {
+    SlideHandle(long id, URI location, SlideSource source, ThreadPoolExecutor reads) {
         this.id = id;
-        this.path = path;
+        this.location = location;
         this.source = source;
         this.reads = reads;
     }
@@ -31,8 +32,14 @@ public final class SlideHandle {
         return id;
     }
 
+    /** Where the slide was opened from. */
+    public URI location() {
+        return location;
+    }
+
+    /** The local file or folder of the slide, or null when it is not local (a URL). */
     public Path path() {
-        return path;
+        return source.info().file().orElse(null);
     }
 
     public SlideInfo info() {
@@ -86,6 +93,6 @@ public final class SlideHandle {
 
     @Override
     public String toString() {
-        return "SlideHandle[" + path + "]";
+        return "SlideHandle[" + location + "]";
     }
 }

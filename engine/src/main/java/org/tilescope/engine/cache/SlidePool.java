@@ -1,7 +1,7 @@
 package org.tilescope.engine.cache;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +18,7 @@ import org.tilescope.engine.slide.Slides;
 final class SlidePool {
     private final int maxOpenFiles;
     private final Function<String, java.util.concurrent.ThreadPoolExecutor> readPools;
-    private final Map<Path, SlideHandle> byPath = new LinkedHashMap<>();
+    private final Map<URI, SlideHandle> byLocation = new LinkedHashMap<>();
     /** Handles that may hold open files, least recently used first. */
     private final LinkedHashMap<Long, SlideHandle> recent = new LinkedHashMap<>(16, 0.75f, true);
 
@@ -27,43 +27,45 @@ final class SlidePool {
         this.readPools = readPools;
     }
 
-    /** The handle for this slide, opening (parsing) it only the first time. */
-    SlideHandle open(Path path) throws IOException {
-        Path canonical = path.toRealPath();
-        long id = SlideIds.of(canonical);
+    /**
+     * The handle for this slide, opening (parsing) it only the first time, and again when the
+     * source says the slide changed since.
+     */
+    SlideHandle open(URI location) throws IOException {
+        SlideHandle known;
         synchronized (this) {
-            SlideHandle h = byPath.get(canonical);
-            if (h != null && h.id() == id) {
-                touch(h);
-                return h;
-            }
+            known = byLocation.get(location);
         }
-        // parse outside the lock: a slow disk must not stall other slides
-        SlideSource src = Slides.open(canonical);
+        // asked outside the lock: a slow disk must not stall other slides
+        if (known != null && !known.source().changedOnDisk()) {
+            touch(known);
+            return known;
+        }
+        SlideSource src = Slides.open(location);
+        long id = SlideIds.of(src.identity());
         synchronized (this) {
-            SlideHandle h = byPath.get(canonical);
+            SlideHandle h = byLocation.get(location);
             if (h != null && h.id() == id) {
                 src.close();
                 touch(h);
                 return h;
             }
             if (h != null) {
-                // the file changed on disk: the old handle's tiles are under the old id
+                // the slide changed: the old handle's tiles are under the old id
                 recent.remove(h.id());
                 h.close();
             }
-            String name = canonical.getFileName() == null ? "slide" : canonical.getFileName().toString();
-            SlideHandle created = new SlideHandle(id, canonical, src, readPools.apply(name));
-            byPath.put(canonical, created);
+            SlideHandle created = new SlideHandle(id, location, src, readPools.apply(src.info().name()));
+            byLocation.put(location, created);
             touch(created);
             return created;
         }
     }
 
     /** Adds an already open source under a given id (tests, in-memory slides). */
-    synchronized SlideHandle register(long id, Path path, SlideSource src) {
-        SlideHandle h = new SlideHandle(id, path, src, readPools.apply(String.valueOf(path.getFileName())));
-        byPath.put(path, h);
+    synchronized SlideHandle register(long id, URI location, SlideSource src) {
+        SlideHandle h = new SlideHandle(id, location, src, readPools.apply(src.info().name()));
+        byLocation.put(location, h);
         touch(h);
         return h;
     }
@@ -80,7 +82,7 @@ final class SlidePool {
     }
 
     synchronized int size() {
-        return byPath.size();
+        return byLocation.size();
     }
 
     synchronized int openFiles() {
@@ -90,8 +92,8 @@ final class SlidePool {
     void closeAll() {
         List<SlideHandle> all;
         synchronized (this) {
-            all = new ArrayList<>(byPath.values());
-            byPath.clear();
+            all = new ArrayList<>(byLocation.values());
+            byLocation.clear();
             recent.clear();
         }
         all.forEach(SlideHandle::close);

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.tilescope.engine.decode.TileDecoder;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.PixelRect;
 import org.tilescope.engine.slide.SlideInfo;
+import org.tilescope.engine.slide.SlideException;
 import org.tilescope.engine.slide.TileException;
 
 /**
@@ -92,7 +94,12 @@ public final class TilePipeline implements AutoCloseable {
      * Call off the EDT: the first open of a slide reads its metadata.
      */
     public SlideHandle open(Path path) throws IOException {
-        SlideHandle h = slides.open(path);
+        return open(path.toAbsolutePath().normalize().toUri());
+    }
+
+    /** {@link #open(Path)} by location: a {@code file:} URI or a URL a slide provider reads. */
+    public SlideHandle open(URI location) throws IOException {
+        SlideHandle h = slides.open(location);
         if (h.thumbnail() == null && !h.ready().isDone()) {
             loadCoarseLevels(h);
         }
@@ -106,12 +113,12 @@ public final class TilePipeline implements AutoCloseable {
      * levels as usual (from L2 once they are warm).
      */
     public SlideHandle openWithoutLoading(Path path) throws IOException {
-        return slides.open(path);
+        return slides.open(path.toAbsolutePath().normalize().toUri());
     }
 
     /** Opens a source that is already open (tests, generated slides) under the given id. */
     public SlideHandle open(long id, Path path, org.tilescope.engine.slide.SlideSource source) {
-        SlideHandle h = slides.register(id, path, source);
+        SlideHandle h = slides.register(id, path.toAbsolutePath().normalize().toUri(), source);
         loadCoarseLevels(h);
         return h;
     }
@@ -170,7 +177,7 @@ public final class TilePipeline implements AutoCloseable {
                         }
                     }
                     if (painted == 0) {
-                        h.failThumbnail(new IOException(h.path() + ": no coarse tile could be read"));
+                        h.failThumbnail(new IOException(SlideException.display(h.location()) + ": no coarse tile could be read"));
                     } else {
                         h.setThumbnail(level, img);
                     }
@@ -318,7 +325,7 @@ public final class TilePipeline implements AutoCloseable {
                 fail(f, e);
                 return;
             } catch (IOException | RuntimeException e) {
-                fail(f, new TileException(f.slide.path(), f.key.level(), f.key.col(), f.key.row(),
+                fail(f, new TileException(f.slide.location(), f.key.level(), f.key.col(), f.key.row(),
                         String.valueOf(e.getMessage()), e));
                 return;
             } finally {
@@ -346,7 +353,7 @@ public final class TilePipeline implements AutoCloseable {
             try {
                 img = decoder.decode(f.encoded);
             } catch (IOException | RuntimeException e) {
-                fail(f, new TileException(f.slide.path(), f.key.level(), f.key.col(), f.key.row(),
+                fail(f, new TileException(f.slide.location(), f.key.level(), f.key.col(), f.key.row(),
                         String.valueOf(e.getMessage()), e));
                 return;
             }

@@ -157,12 +157,12 @@ public final class RegionReader {
         } catch (TileException e) {
             throw e;
         } catch (IOException e) {
-            throw new TileException(source.info().path(), level, col, row, e.getMessage(), e);
+            throw new TileException(source.info().location(), level, col, row, e.getMessage(), e);
         }
         try {
             return decoder.decode(bytes);
         } catch (IOException e) {
-            throw new TileException(source.info().path(), level, col, row, e.getMessage(), e);
+            throw new TileException(source.info().location(), level, col, row, e.getMessage(), e);
         }
     }
 

@@ -1,14 +1,16 @@
 package org.tilescope.engine.slide;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
  * What a slide is: its format, size, tiling and pyramid. Levels are ordered from full
  * resolution (index 0) to the coarsest.
  *
- * @param path          the file or folder the slide was opened from
+ * @param location      where the slide was opened from: a {@code file:} URI of its file or folder, or a URL
  * @param format        short format name: "deepzoom", "fastpath", "tiff", "svs"
  * @param tileWidth     tile width of level 0, without overlap
  * @param tileHeight    tile height of level 0, without overlap
@@ -18,7 +20,7 @@ import java.util.OptionalDouble;
  * @param magnification objective magnification of level 0, when known
  * @param associated    names of associated images (thumbnail, label, macro), readable by name
  */
-public record SlideInfo(Path path, String format, int tileWidth, int tileHeight, int overlap,
+public record SlideInfo(URI location, String format, int tileWidth, int tileHeight, int overlap,
                         List<LevelInfo> levels, OptionalDouble mpp, OptionalDouble magnification,
                         List<String> associated) {
 
@@ -33,6 +35,24 @@ public record SlideInfo(Path path, String format, int tileWidth, int tileHeight,
                 throw new IllegalArgumentException("level " + i + " has index " + levels.get(i).index());
             }
         }
+    }
+
+    /** The local file or folder, when the slide is one. */
+    public Optional<Path> file() {
+        return "file".equalsIgnoreCase(location.getScheme()) ? Optional.of(Path.of(location)) : Optional.empty();
+    }
+
+    /** The last part of the location ("case.svs"), for titles and lists. */
+    public String name() {
+        String p = file().map(f -> f.getFileName() == null ? f.toString() : f.getFileName().toString())
+                .orElseGet(() -> location.getPath() == null ? location.toString() : location.getPath());
+        int slash = p.endsWith("/") ? p.lastIndexOf('/', p.length() - 2) : p.lastIndexOf('/');
+        return slash >= 0 && !p.equals("/") ? p.substring(slash + 1) : p;
+    }
+
+    /** The location as a user reads it: a path for a local slide, else the URL. */
+    public String where() {
+        return SlideException.display(location);
     }
 
     public int width() {

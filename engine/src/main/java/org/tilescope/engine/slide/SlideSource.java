@@ -13,6 +13,24 @@ public interface SlideSource extends AutoCloseable {
     SlideInfo info();
 
     /**
+     * Stable for the same content at the same location, different once it changes: for a local
+     * slide its canonical path, size and modification time ({@link FileStamp}); for a remote one
+     * the URL and the server's validator. The caches key tiles by it, so L1/L2 survive reopening
+     * and a changed slide is never served from stale tiles.
+     */
+    default String identity() {
+        return info().location().toString();
+    }
+
+    /**
+     * True when the slide at the location is no longer the one opened (rewritten, replaced,
+     * removed). Cheap enough to ask on every open of a pooled slide.
+     */
+    default boolean changedOnDisk() {
+        return false;
+    }
+
+    /**
      * The encoded bytes of one tile, exactly as stored, made standalone: a JPEG (tables spliced
      * in), a PNG, or for TIFF compressions other than JPEG a one-tile TIFF. The decoded image
      * covers {@link #tileOrigin} onward; it may be larger than the tile's rectangle (overlap,

@@ -1,5 +1,6 @@
 package org.tilescope.engine.slide;
 
+import java.net.URI;
 import java.nio.file.Path;
 
 /** One tile is missing or unreadable; the rest of the slide still reads. */
@@ -14,6 +15,13 @@ public class TileException extends SlideException {
 
     public TileException(Path file, int level, int col, int row, String problem, Throwable cause) {
         super(file, "tile (level " + level + ", col " + col + ", row " + row + "): " + problem, cause);
+        this.level = level;
+        this.col = col;
+        this.row = row;
+    }
+
+    public TileException(URI location, int level, int col, int row, String problem, Throwable cause) {
+        super(location, "tile (level " + level + ", col " + col + ", row " + row + "): " + problem, cause);
         this.level = level;
         this.col = col;
         this.row = row;

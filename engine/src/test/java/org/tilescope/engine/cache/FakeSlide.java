@@ -48,7 +48,7 @@ public class FakeSlide implements SlideSource {
             w = Math.ceilDiv(w, 2);
             h = Math.ceilDiv(h, 2);
         }
-        info = new SlideInfo(Path.of("fake-" + seed), "fake", tile, tile, 0, levels,
+        info = new SlideInfo(java.net.URI.create("memory:/fake-" + seed), "fake", tile, tile, 0, levels,
                 OptionalDouble.of(0.25), OptionalDouble.of(40), List.of());
     }
 
@@ -87,7 +87,7 @@ public class FakeSlide implements SlideSource {
         reads.computeIfAbsent(n, k -> new AtomicInteger()).incrementAndGet();
         readOrder.add(n);
         if (broken.contains(n)) {
-            throw new TileException(info.path(), level, col, row, "broken on purpose");
+            throw new TileException(info.location(), level, col, row, "broken on purpose", null);
         }
         return encoded.computeIfAbsent(n, k -> png(level, col, row));
     }

@@ -1,5 +1,6 @@
 package org.tilescope.engine.slide.deepzoom;
 
+import org.tilescope.engine.slide.FileStamp;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.Limits;
 import org.tilescope.engine.slide.SafeXml;
@@ -28,14 +29,19 @@ import org.w3c.dom.NodeList;
  */
 public final class DeepZoomSource implements SlideSource {
     private final SlideInfo info;
+    private final Path path;
+    private final FileStamp stamp;
     private final Path filesDir;
     private final String ext;
     /** Folder number of each engine level. */
     private final int[] folderOfLevel;
     private final Path associatedThumbnail;
 
-    public DeepZoomSource(SlideInfo info, Path filesDir, String ext, int[] folderOfLevel, Path associatedThumbnail) {
+    public DeepZoomSource(SlideInfo info, FileStamp stamp, Path filesDir, String ext, int[] folderOfLevel,
+                          Path associatedThumbnail) {
         this.info = info;
+        this.path = info.file().orElseThrow();
+        this.stamp = stamp;
         this.filesDir = filesDir;
         this.ext = ext;
         this.folderOfLevel = folderOfLevel.clone();
@@ -83,6 +89,7 @@ public final class DeepZoomSource implements SlideSource {
             dzi = path.resolveSibling(name.substring(0, name.length() - "_files".length()) + ".dzi");
         }
         Descriptor d = parseDescriptor(dzi);
+        FileStamp stamp = FileStamp.of(dzi);
         String base = dzi.getFileName().toString();
         int dot = base.lastIndexOf('.');
         Path filesDir = dzi.resolveSibling((dot > 0 ? base.substring(0, dot) : base) + "_files");
@@ -111,9 +118,9 @@ public final class DeepZoomSource implements SlideSource {
             folders.add(folder);
         }
         VipsProperties props = VipsProperties.read(filesDir.resolve("vips-properties.xml"));
-        SlideInfo info = new SlideInfo(dzi, "deepzoom", d.tileSize(), d.tileSize(), d.overlap(), levels,
+        SlideInfo info = new SlideInfo(dzi.toUri(), "deepzoom", d.tileSize(), d.tileSize(), d.overlap(), levels,
                 props.mpp(), props.magnification(), List.of());
-        return new DeepZoomSource(info, filesDir, d.format(),
+        return new DeepZoomSource(info, stamp, filesDir, d.format(),
                 folders.stream().mapToInt(Integer::intValue).toArray(), null);
     }
 
@@ -136,19 +143,29 @@ public final class DeepZoomSource implements SlideSource {
         try {
             long size = Files.size(tile);
             if (size == 0) {
-                throw new TileException(info.path(), level, col, row, "empty tile file " + rel);
+                throw new TileException(path, level, col, row, "empty tile file " + rel);
             }
             if (size > Limits.MAX_TILE_BYTES) {
-                throw new TileException(info.path(), level, col, row, "tile file too large (" + size + " bytes): " + rel);
+                throw new TileException(path, level, col, row, "tile file too large (" + size + " bytes): " + rel);
             }
             return Files.readAllBytes(tile);
         } catch (NoSuchFileException e) {
-            throw new TileException(info.path(), level, col, row, "missing file " + rel);
+            throw new TileException(path, level, col, row, "missing file " + rel);
         } catch (TileException e) {
             throw e;
         } catch (IOException e) {
-            throw new TileException(info.path(), level, col, row, "cannot read " + rel + ": " + e.getMessage(), e);
+            throw new TileException(path, level, col, row, "cannot read " + rel + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public String identity() {
+        return stamp.identity();
+    }
+
+    @Override
+    public boolean changedOnDisk() {
+        return stamp.changed();
     }
 
     @Override
@@ -156,7 +173,7 @@ public final class DeepZoomSource implements SlideSource {
         if (associatedThumbnail != null && "thumbnail".equals(name)) {
             return decodeImageFile(associatedThumbnail);
         }
-        throw new SlideException(info.path(), "no associated image named '" + name + "'");
+        throw new SlideException(path, "no associated image named '" + name + "'");
     }
 
     /** Decodes a small image file that sits beside a slide (a FastPATH thumbnail.jpg). */

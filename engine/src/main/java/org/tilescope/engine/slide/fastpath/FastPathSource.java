@@ -1,5 +1,6 @@
 package org.tilescope.engine.slide.fastpath;
 
+import org.tilescope.engine.slide.FileStamp;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.Limits;
 import org.tilescope.engine.slide.SlideException;
@@ -37,11 +38,15 @@ public final class FastPathSource implements SlideSource {
     private static final int IDX_ENTRY = 12;
 
     private final SlideInfo info;
+    private final Path path;
+    private final FileStamp stamp;
     private final Path thumbnail;
     private final PackLevel[] packs;
 
-    private FastPathSource(SlideInfo info, Path thumbnail, PackLevel[] packs) {
+    private FastPathSource(SlideInfo info, FileStamp stamp, Path thumbnail, PackLevel[] packs) {
         this.info = info;
+        this.path = info.file().orElseThrow();
+        this.stamp = stamp;
         this.thumbnail = thumbnail;
         this.packs = packs;
     }
@@ -53,6 +58,7 @@ public final class FastPathSource implements SlideSource {
     public static SlideSource open(Path dir) throws IOException {
         Path metaFile = dir.resolve("metadata.json");
         byte[] metaBytes = Limits.readDescriptor(metaFile);
+        FileStamp stamp = FileStamp.of(metaFile);
         JsonNode meta;
         try {
             meta = new ObjectMapper().readTree(metaBytes);
@@ -120,7 +126,7 @@ public final class FastPathSource implements SlideSource {
         String tileFormat = meta.path("tile_format").asText("").toLowerCase(Locale.ROOT);
         boolean packed = Files.isDirectory(dir.resolve("tiles")) && !tileFormat.equals("dzsave");
         if (tileFormat.equals("pack_v2") || (tileFormat.isEmpty() && packed)) {
-            SlideInfo info = new SlideInfo(dir, "fastpath", tileSize, tileSize, 0, levels, mpp, mag,
+            SlideInfo info = new SlideInfo(dir.toUri(), "fastpath", tileSize, tileSize, 0, levels, mpp, mag,
                     hasThumb ? List.of("thumbnail") : List.of());
             PackLevel[] packs = new PackLevel[fp.size()];
             try {
@@ -135,7 +141,7 @@ public final class FastPathSource implements SlideSource {
                 }
                 throw e;
             }
-            return new FastPathSource(info, hasThumb ? thumb : null, packs);
+            return new FastPathSource(info, stamp, hasThumb ? thumb : null, packs);
         }
         if (tileFormat.equals("dzsave") || tileFormat.isEmpty() || tileFormat.equals("dz")) {
             Path dzi = dir.resolve("tiles.dzi");
@@ -154,7 +160,7 @@ public final class FastPathSource implements SlideSource {
                 ext = d.format();
                 overlap = d.overlap();
             }
-            SlideInfo info = new SlideInfo(dir, "fastpath", tileSize, tileSize, overlap, levels, mpp, mag,
+            SlideInfo info = new SlideInfo(dir.toUri(), "fastpath", tileSize, tileSize, overlap, levels, mpp, mag,
                     hasThumb ? List.of("thumbnail") : List.of());
             int[] folders = fp.stream().mapToInt(FpLevel::fpLevel).toArray();
             for (int folder : folders) {
@@ -162,7 +168,7 @@ public final class FastPathSource implements SlideSource {
                     throw new SlideException(dir, "missing level folder tiles_files/" + folder);
                 }
             }
-            return new DeepZoomSource(info, filesDir, ext, folders, hasThumb ? thumb : null);
+            return new DeepZoomSource(info, stamp, filesDir, ext, folders, hasThumb ? thumb : null);
         }
         throw new SlideException(metaFile, "unsupported tile_format '" + tileFormat + "' (pack_v2 or dzsave)");
     }
@@ -176,7 +182,17 @@ public final class FastPathSource implements SlideSource {
     public byte[] readTile(int level, int col, int row) throws IOException {
         LevelInfo l = info.level(level);
         l.requireTile(col, row);
-        return packs[level].read(info.path(), level, col, row);
+        return packs[level].read(path, level, col, row);
+    }
+
+    @Override
+    public String identity() {
+        return stamp.identity();
+    }
+
+    @Override
+    public boolean changedOnDisk() {
+        return stamp.changed();
     }
 
     @Override
@@ -184,7 +200,7 @@ public final class FastPathSource implements SlideSource {
         if (thumbnail != null && name.equals("thumbnail")) {
             return DeepZoomSource.decodeImageFile(thumbnail);
         }
-        throw new SlideException(info.path(), "no associated image named '" + name + "'");
+        throw new SlideException(path, "no associated image named '" + name + "'");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.tilescope.engine.slide.tiff;
 
+import org.tilescope.engine.slide.FileStamp;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.Limits;
 import org.tilescope.engine.slide.SlideException;
@@ -89,12 +90,15 @@ public final class TiffSource implements SlideSource {
     }
 
     private final TiffFile in;
+    private final FileStamp stamp;
     private final SlideInfo info;
     private final List<TiffLevel> levels;
     private final Map<String, Image> associated;
 
-    private TiffSource(TiffFile in, SlideInfo info, List<TiffLevel> levels, Map<String, Image> associated) {
+    private TiffSource(TiffFile in, FileStamp stamp, SlideInfo info, List<TiffLevel> levels,
+                       Map<String, Image> associated) {
         this.in = in;
+        this.stamp = stamp;
         this.info = info;
         this.levels = List.copyOf(levels);
         this.associated = associated;
@@ -119,6 +123,7 @@ public final class TiffSource implements SlideSource {
 
     private static SlideSource open(TiffFile in) throws IOException {
         Path file = in.path();
+        FileStamp stamp = FileStamp.of(file);
         TiffParser.Structure s = TiffParser.parse(in);
         List<Image> images = new ArrayList<>();
         for (TiffParser.Directory d : s.directories()) {
@@ -198,9 +203,9 @@ public final class TiffSource implements SlideSource {
         } else {
             mpp = resolutionMpp(in, base);
         }
-        SlideInfo info = new SlideInfo(file, aperio ? "svs" : "tiff", (int) base.tileWidth(), (int) base.tileHeight(),
+        SlideInfo info = new SlideInfo(file.toUri(), aperio ? "svs" : "tiff", (int) base.tileWidth(), (int) base.tileHeight(),
                 0, infos, mpp, mag, List.copyOf(associated.keySet()));
-        return new TiffSource(in, info, levels, associated);
+        return new TiffSource(in, stamp, info, levels, associated);
     }
 
     private static boolean isLabelOrMacro(Image im) {
@@ -421,7 +426,7 @@ public final class TiffSource implements SlideSource {
         int i = row * l.cols() + col;
         long off = l.offsets()[i];
         long n = l.byteCounts()[i];
-        Path file = info.path();
+        Path file = in.path();
         if (n == 0) {
             throw new TileException(file, level, col, row, "missing tile (TileByteCount is 0)");
         }
@@ -512,9 +517,19 @@ public final class TiffSource implements SlideSource {
     }
 
     @Override
+    public String identity() {
+        return stamp.identity();
+    }
+
+    @Override
+    public boolean changedOnDisk() {
+        return stamp.changed();
+    }
+
+    @Override
     public BufferedImage readAssociated(String name) throws IOException {
         Image im = associated.get(name);
-        Path file = info.path();
+        Path file = in.path();
         if (im == null) {
             throw new SlideException(file, "no associated image named '" + name + "'"
                     + (associated.isEmpty() ? "" : " (has " + String.join(", ", associated.keySet()) + ")"));
