@@ -16,6 +16,7 @@ import javax.swing.JOptionPane;
 import javax.swing.JPanel;
 import javax.swing.JScrollPane;
 import javax.swing.SwingUtilities;
+import org.tilescope.engine.decode.TileDecoder;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.SlideInfo;
 import org.tilescope.engine.slide.SlideSource;
@@ -117,7 +118,7 @@ public final class InfoPanel extends JPanel {
     private void showAssociated(SlideInfo info, String name) {
         CompletableFuture.supplyAsync(() -> {
             try (SlideSource src = Slides.open(info.location())) {
-                return src.readAssociated(name);
+                return TileDecoder.standard().decode(src.readAssociated(name));
             } catch (Exception e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }

@@ -1,6 +1,5 @@
 package org.tilescope.engine.slide;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 
 /**
@@ -50,9 +49,13 @@ public interface SlideSource extends AutoCloseable {
     }
 
     /**
-     * An associated image (thumbnail, label, macro) by one of the names in {@link SlideInfo#associated()}.
+     * An associated image (thumbnail, label, macro) by one of the names in
+     * {@link SlideInfo#associated()}, encoded like a tile: a standalone JPEG, PNG or TIFF that
+     * {@link org.tilescope.engine.decode.TileDecoder} decodes.
+     *
+     * @throws SlideException when there is no such image or it cannot be read
      */
-    BufferedImage readAssociated(String name) throws IOException;
+    byte[] readAssociated(String name) throws IOException;
 
     /**
      * Closes open file handles to stay under the process's file limit. The source stays usable:

@@ -111,7 +111,7 @@ public class FakeSlide implements SlideSource {
     }
 
     @Override
-    public BufferedImage readAssociated(String name) throws IOException {
+    public byte[] readAssociated(String name) throws IOException {
         throw new IOException("none");
     }
 

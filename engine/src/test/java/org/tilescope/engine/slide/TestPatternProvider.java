@@ -75,7 +75,7 @@ public final class TestPatternProvider implements SlideProvider {
             }
 
             @Override
-            public BufferedImage readAssociated(String name) throws IOException {
+            public byte[] readAssociated(String name) throws IOException {
                 throw new SlideException(loc, "no associated image named '" + name + "'");
             }
 

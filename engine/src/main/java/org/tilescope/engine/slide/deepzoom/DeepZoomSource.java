@@ -169,23 +169,25 @@ public final class DeepZoomSource implements SlideSource {
     }
 
     @Override
-    public BufferedImage readAssociated(String name) throws IOException {
+    public byte[] readAssociated(String name) throws IOException {
         if (associatedThumbnail != null && "thumbnail".equals(name)) {
-            return decodeImageFile(associatedThumbnail);
+            return readImageFile(associatedThumbnail);
         }
         throw new SlideException(path, "no associated image named '" + name + "'");
     }
 
-    /** Decodes a small image file that sits beside a slide (a FastPATH thumbnail.jpg). */
-    public static BufferedImage decodeImageFile(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > Limits.MAX_TILE_BYTES) {
-            throw new SlideException(file, "image file too large (" + size + " bytes)");
-        }
+    /** The bytes of a small image file that sits beside a slide (a FastPATH thumbnail.jpg), bounded. */
+    public static byte[] readImageFile(Path file) throws IOException {
         try {
-            return TileDecoder.standard().decode(Files.readAllBytes(file));
+            long size = Files.size(file);
+            if (size > Limits.MAX_TILE_BYTES) {
+                throw new SlideException(file, "image file too large (" + size + " bytes)");
+            }
+            return Files.readAllBytes(file);
+        } catch (SlideException e) {
+            throw e;
         } catch (IOException e) {
-            throw new SlideException(file, e.getMessage(), e);
+            throw new SlideException(file, "cannot read: " + e.getMessage(), e);
         }
     }
 

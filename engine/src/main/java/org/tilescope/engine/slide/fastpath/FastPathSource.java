@@ -196,9 +196,9 @@ public final class FastPathSource implements SlideSource {
     }
 
     @Override
-    public BufferedImage readAssociated(String name) throws IOException {
+    public byte[] readAssociated(String name) throws IOException {
         if (thumbnail != null && name.equals("thumbnail")) {
-            return DeepZoomSource.decodeImageFile(thumbnail);
+            return DeepZoomSource.readImageFile(thumbnail);
         }
         throw new SlideException(path, "no associated image named '" + name + "'");
     }

@@ -10,6 +10,7 @@ import org.tilescope.engine.slide.TileException;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import javax.imageio.ImageIO;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -527,7 +529,7 @@ public final class TiffSource implements SlideSource {
     }
 
     @Override
-    public BufferedImage readAssociated(String name) throws IOException {
+    public byte[] readAssociated(String name) throws IOException {
         Image im = associated.get(name);
         Path file = in.path();
         if (im == null) {
@@ -573,11 +575,9 @@ public final class TiffSource implements SlideSource {
         }
         try {
             if (im.compression() == COMPRESSION_JPEG) {
-                return decodeJpegStrips(in, im, data, w, h, (int) rps);
+                return jpegStrips(in, im, data, w, h, (int) rps);
             }
-            byte[] tiff = TiffRewriter.stripped(in.order(), TiffRewriter.decodingTags(in, d), w, h, (int) rps, data);
-            BufferedImage img = TileDecoder.standard().decode(tiff);
-            return Images.toIntRgb(img);
+            return TiffRewriter.stripped(in.order(), TiffRewriter.decodingTags(in, d), w, h, (int) rps, data);
         } catch (SlideException e) {
             throw e;
         } catch (IOException e) {
@@ -585,13 +585,24 @@ public final class TiffSource implements SlideSource {
         }
     }
 
-    /** Each JPEG strip is its own stream; decoded one by one onto the whole image. */
-    private static BufferedImage decodeJpegStrips(TiffFile in, Image im, List<byte[]> strips, int w, int h, int rps)
+    /**
+     * Each JPEG strip is its own stream. One strip is returned as a standalone JPEG; several have
+     * no single-stream form, so they are decoded one by one onto the whole image and returned as
+     * PNG (label and macro images are small; a thumbnail in strips is rare).
+     */
+    private static byte[] jpegStrips(TiffFile in, Image im, List<byte[]> strips, int w, int h, int rps)
             throws IOException {
         byte[] tables = null;
         TiffParser.Entry t = im.dir().entry(TiffParser.TAG_JPEG_TABLES);
         if (t != null) {
             tables = jpegTablesBody(in, im, TiffParser.raw(in, im.dir(), t, MAX_JPEG_TABLES_BYTES));
+        }
+        if (strips.size() == 1) {
+            byte[] jpeg = standaloneJpeg(tables, strips.getFirst(), im.photometric() == PHOTOMETRIC_RGB);
+            if (jpeg == null) {
+                throw new IOException("strip 0 is not a JPEG stream");
+            }
+            return jpeg;
         }
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
@@ -606,7 +617,9 @@ public final class TiffSource implements SlideSource {
         } finally {
             g.dispose();
         }
-        return out;
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(out, "png", png);
+        return png.toByteArray();
     }
 
     @Override
