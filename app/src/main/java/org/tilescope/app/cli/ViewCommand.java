@@ -2,7 +2,11 @@ package org.tilescope.app.cli;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.tilescope.app.render.LayerStack;
+import org.tilescope.app.render.OverviewLayer;
+import org.tilescope.app.render.ScaleBarLayer;
 import org.tilescope.app.render.SlideRenderer;
 import org.tilescope.app.render.ViewState;
 import org.tilescope.engine.cache.CacheSizes;
@@ -25,6 +29,10 @@ public final class ViewCommand extends SlideCommand implements Callable<Integer>
     String size;
     @Option(names = "--out", required = true, description = "Output .png file.")
     Path out;
+    @Option(names = "--layers", split = ",", paramLabel = "LAYER",
+            description = "Layers drawn over the view, as the viewer draws them: scale-bar, overview (default: none, "
+                    + "so zoom 1 gives exactly the pixels of region).")
+    List<String> layerNames = List.of();
 
     @Override
     public Integer call() throws Exception {
@@ -51,6 +59,9 @@ public final class ViewCommand extends SlideCommand implements Callable<Integer>
             SlideHandle h0 = pipeline.open(slide);
             ViewState view = SlideRenderer.viewAt(cx, cy, zoom, w, h);
             BufferedImage img = SlideRenderer.export(pipeline, h0, view, w, h);
+            if (!layerNames.isEmpty()) {
+                SlideRenderer.paintLayers(img, h0, view, layers(layerNames));
+            }
             ImageFiles.write(img, out);
             long failed = pipeline.stats().failedTiles();
             if (failed > 0) {
@@ -60,5 +71,18 @@ public final class ViewCommand extends SlideCommand implements Callable<Integer>
             }
         }
         return 0;
+    }
+
+    private static LayerStack layers(List<String> names) {
+        LayerStack stack = new LayerStack();
+        for (String n : names) {
+            switch (n.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "scale-bar", "scalebar" -> stack.add(new ScaleBarLayer());
+                case "overview" -> stack.add(new OverviewLayer());
+                default -> throw new IllegalArgumentException("--layers: unknown layer '" + n
+                        + "' (scale-bar, overview)");
+            }
+        }
+        return stack;
     }
 }

@@ -1,6 +1,7 @@
 package org.tilescope.app.render;
 
 import java.awt.Color;
+import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
@@ -105,6 +106,20 @@ public final class SlideRenderer {
             g.dispose();
         }
         return out;
+    }
+
+    /**
+     * Paints layers over a rendered view, as the viewer paints them over the screen: the scale
+     * bar in an export, annotations, or whatever the command line asks for.
+     */
+    public static void paintLayers(BufferedImage img, SlideHandle slide, ViewState view, LayerStack layers) {
+        Graphics2D g = img.createGraphics();
+        try {
+            layers.paint(g, new LayerContext(slide.info(), view, img.getWidth(), img.getHeight(), slide.thumbnail(),
+                    new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
+        } finally {
+            g.dispose();
+        }
     }
 
     /** A view whose top-left screen pixel is exactly level-0 pixel (x, y) at {@code zoom} screen px per slide px. */

@@ -680,6 +680,7 @@ public final class MainWindow extends JFrame {
                     int[] px = ((java.awt.image.DataBufferInt) img.getRaster().getDataBuffer()).getData();
                     Adjustments.apply(a.table(), px, 0, px.length);
                 }
+                SlideRenderer.paintLayers(img, h, v, pane.exportLayers());
                 ImageIO.write(img, "png", out.toFile());
                 Edt.run(() -> setStatus("Exported " + out));
             } catch (Exception e) {

@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.tilescope.engine.decode.Images;
 import org.tilescope.engine.decode.TileDecoder;
 
 /**
