@@ -2,6 +2,7 @@ package org.tilescope.engine.slide.deepzoom;
 
 import org.tilescope.engine.slide.FileStamp;
 import org.tilescope.engine.slide.LevelInfo;
+import org.tilescope.engine.slide.LocalSlideSource;
 import org.tilescope.engine.slide.Limits;
 import org.tilescope.engine.slide.SafeXml;
 import org.tilescope.engine.slide.SlideException;
@@ -27,7 +28,7 @@ import org.w3c.dom.NodeList;
  * file's level numbers run from 1x1 (0) up to full resolution. Also serves FastPATH's per-tile
  * layout, whose folder numbers are FastPATH levels rather than Deep Zoom ones.
  */
-public final class DeepZoomSource implements SlideSource {
+public final class DeepZoomSource implements LocalSlideSource {
     private final SlideInfo info;
     private final Path path;
     private final FileStamp stamp;
@@ -159,13 +160,8 @@ public final class DeepZoomSource implements SlideSource {
     }
 
     @Override
-    public String identity() {
-        return stamp.identity();
-    }
-
-    @Override
-    public boolean changedOnDisk() {
-        return stamp.changed();
+    public FileStamp stamp() {
+        return stamp;
     }
 
     @Override

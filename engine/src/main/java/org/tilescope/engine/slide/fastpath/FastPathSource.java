@@ -2,6 +2,7 @@ package org.tilescope.engine.slide.fastpath;
 
 import org.tilescope.engine.slide.FileStamp;
 import org.tilescope.engine.slide.LevelInfo;
+import org.tilescope.engine.slide.LocalSlideSource;
 import org.tilescope.engine.slide.Limits;
 import org.tilescope.engine.slide.SlideException;
 import org.tilescope.engine.slide.SlideInfo;
@@ -32,7 +33,7 @@ import org.tilescope.engine.decode.TileDecoder;
  * layouts: pack_v2 ({@code tiles/level_N.idx} + {@code .pack}) and per-tile
  * ({@code tiles_files/N/COL_ROW.jpg} + {@code tiles.dzi}, N the FastPATH level).
  */
-public final class FastPathSource implements SlideSource {
+public final class FastPathSource implements LocalSlideSource {
     private static final byte[] IDX_MAGIC = "FPLIDX1\0".getBytes(StandardCharsets.US_ASCII);
     private static final int IDX_HEADER = 16;
     private static final int IDX_ENTRY = 12;
@@ -186,13 +187,8 @@ public final class FastPathSource implements SlideSource {
     }
 
     @Override
-    public String identity() {
-        return stamp.identity();
-    }
-
-    @Override
-    public boolean changedOnDisk() {
-        return stamp.changed();
+    public FileStamp stamp() {
+        return stamp;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.tilescope.engine.slide.tiff;
 
 import org.tilescope.engine.slide.FileStamp;
 import org.tilescope.engine.slide.LevelInfo;
+import org.tilescope.engine.slide.LocalSlideSource;
 import org.tilescope.engine.slide.Limits;
 import org.tilescope.engine.slide.SlideException;
 import org.tilescope.engine.slide.SlideInfo;
@@ -33,7 +34,7 @@ import org.tilescope.engine.decode.TileDecoder;
  * JPEG tiles get the shared JPEGTables spliced in (and an Adobe marker when the data is RGB, not
  * YCbCr), other compressions are wrapped in a one-tile TIFF.
  */
-public final class TiffSource implements SlideSource {
+public final class TiffSource implements LocalSlideSource {
     private static final System.Logger LOG = System.getLogger(TiffSource.class.getName());
 
     /** Associated images are decoded whole; larger ones are refused before any pixel is allocated. */
@@ -518,13 +519,8 @@ public final class TiffSource implements SlideSource {
     }
 
     @Override
-    public String identity() {
-        return stamp.identity();
-    }
-
-    @Override
-    public boolean changedOnDisk() {
-        return stamp.changed();
+    public FileStamp stamp() {
+        return stamp;
     }
 
     @Override
