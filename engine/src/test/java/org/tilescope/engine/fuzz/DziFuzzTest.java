@@ -60,7 +60,7 @@ class DziFuzzTest {
         byte[] props = nul < 0 ? null : Arrays.copyOfRange(data, nul + 1, data.length);
         FuzzContract.put(DZI, dzi);
         FuzzContract.put(PROPS, props);
-        long start = FuzzContract.allocated();
+        FuzzContract.Mark start = FuzzContract.allocated();
         try (SlideSource s = Slides.open(DZI)) {
             FuzzContract.checkAllocation("open", start, FuzzContract.parseBudget(data.length));
             FuzzContract.exercise(s, TILE_BYTES, null);

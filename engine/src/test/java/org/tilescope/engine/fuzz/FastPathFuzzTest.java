@@ -84,7 +84,7 @@ class FastPathFuzzTest {
                     n + 1 < sections.size() ? sections.get(n + 1) : null);
         }
         FuzzContract.put(DIR.resolve("tiles.dzi"), dzi);
-        long start = FuzzContract.allocated();
+        FuzzContract.Mark start = FuzzContract.allocated();
         try (SlideSource s = Slides.open(DIR)) {
             FuzzContract.checkAllocation("open", start, FuzzContract.parseBudget(data.length));
             FuzzContract.exercise(s, FIXED_BYTES, TileDecoder.imageIo());

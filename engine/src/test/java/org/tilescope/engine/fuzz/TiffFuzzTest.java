@@ -30,7 +30,7 @@ class TiffFuzzTest {
     @FuzzTest(maxDuration = "10m")
     void tiff(byte[] data) {
         FuzzContract.put(FILE, data);
-        long start = FuzzContract.allocated();
+        FuzzContract.Mark start = FuzzContract.allocated();
         try (SlideSource s = Slides.open(FILE)) {
             FuzzContract.checkAllocation("open", start, FuzzContract.parseBudget(data.length));
             FuzzContract.exercise(s, data.length, TileDecoder.imageIo());
