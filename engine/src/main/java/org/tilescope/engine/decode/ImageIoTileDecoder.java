@@ -59,6 +59,10 @@ final class ImageIoTileDecoder implements TileDecoder {
                 if (!ImageCodec.jpegHasEndMarker(encoded)) {
                     throw new IIOException("truncated JPEG (no end-of-image marker)");
                 }
+                String icc = JpegMarkers.iccProfileProblem(encoded);
+                if (icc != null) {
+                    throw new IIOException("damaged JPEG: " + icc);
+                }
                 yield jpeg.get();
             }
             case PNG -> png.get();
