@@ -350,14 +350,14 @@ public final class TilePipeline implements AutoCloseable {
                 return;
             }
             BufferedImage img;
+            SlideInfo info = f.slide.info();
             try {
-                img = decoder.decode(f.encoded);
+                img = decoder.decode(f.encoded, info.maxTileWidth(f.key.level()), info.maxTileHeight(f.key.level()));
             } catch (IOException | RuntimeException e) {
                 fail(f, new TileException(f.slide.location(), f.key.level(), f.key.col(), f.key.row(),
                         String.valueOf(e.getMessage()), e));
                 return;
             }
-            SlideInfo info = f.slide.info();
             LevelInfo l = info.level(f.key.level());
             int[] origin = f.slide.source().tileOrigin(f.key.level(), f.key.col(), f.key.row());
             DecodedTile tile = new DecodedTile(img, origin[0], origin[1], l.tileRect(f.key.col(), f.key.row()));

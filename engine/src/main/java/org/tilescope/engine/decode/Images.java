@@ -64,6 +64,12 @@ public final class Images {
         return dst;
     }
 
+    /** The message for an image refused for its size, with the bound when there is one. */
+    static String tooLarge(long w, long h, int maxWidth, int maxHeight) {
+        return "image too large: " + w + "x" + h + (maxWidth == Integer.MAX_VALUE && maxHeight == Integer.MAX_VALUE ? ""
+                : " where a tile is at most " + maxWidth + "x" + maxHeight);
+    }
+
     /** A white int-RGB image. */
     public static BufferedImage white(int w, int h) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);

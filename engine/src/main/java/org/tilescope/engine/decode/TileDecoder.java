@@ -19,6 +19,23 @@ public interface TileDecoder {
      */
     BufferedImage decode(byte[] encoded) throws IOException;
 
+    /**
+     * Decodes a tile that cannot legitimately be larger than {@code maxWidth} x {@code maxHeight}
+     * (see {@code SlideInfo.maxTileWidth}): an image, or an internal tile of it, that says it is
+     * larger is refused from its header, before any pixel memory is allocated. A few bytes of a
+     * damaged or hostile tile can declare 16384 x 16384 pixels; this keeps what decoding one
+     * allocates bounded by the level's tile size.
+     *
+     * @throws IOException as {@link #decode(byte[])}, and when the image exceeds the bound
+     */
+    default BufferedImage decode(byte[] encoded, int maxWidth, int maxHeight) throws IOException {
+        BufferedImage img = decode(encoded);
+        if (img.getWidth() > maxWidth || img.getHeight() > maxHeight) {
+            throw new javax.imageio.IIOException(Images.tooLarge(img.getWidth(), img.getHeight(), maxWidth, maxHeight));
+        }
+        return img;
+    }
+
     /** Short name for logs and the HUD: "imageio" or "libjpeg-turbo". */
     String name();
 

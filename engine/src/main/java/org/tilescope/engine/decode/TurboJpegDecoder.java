@@ -145,11 +145,16 @@ final class TurboJpegDecoder implements TileDecoder {
 
     @Override
     public BufferedImage decode(byte[] encoded) throws IOException {
+        return decode(encoded, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public BufferedImage decode(byte[] encoded, int maxWidth, int maxHeight) throws IOException {
         if (encoded == null || encoded.length == 0) {
             throw new IIOException("empty tile");
         }
         if (ImageCodec.sniff(encoded) != ImageCodec.JPEG || JpegMarkers.needsColourManagement(encoded)) {
-            return fallback.decode(encoded);
+            return fallback.decode(encoded, maxWidth, maxHeight);
         }
         // Same rule as the ImageIO path, so both decoders refuse the same files.
         if (!ImageCodec.jpegHasEndMarker(encoded)) {
@@ -158,7 +163,7 @@ final class TurboJpegDecoder implements TileDecoder {
         Worker worker = workers.get();
         BufferedImage img;
         try {
-            img = worker.decode(encoded);
+            img = worker.decode(encoded, maxWidth, maxHeight);
         } catch (Throwable e) {
             // libjpeg-turbo 2.1 leaves a handle half-way through the header after tjDecompressHeader3
             // fails (it does not abort the decompressor), and the next tile then fails with
@@ -171,7 +176,7 @@ final class TurboJpegDecoder implements TileDecoder {
                 default -> throw new IIOException("libjpeg-turbo failed: " + e, e);
             }
         }
-        return img != null ? img : fallback.decode(encoded);
+        return img != null ? img : fallback.decode(encoded, maxWidth, maxHeight);
     }
 
     /** One thread's TurboJPEG handle and native buffers. Used only by the thread that made it. */
@@ -215,7 +220,7 @@ final class TurboJpegDecoder implements TileDecoder {
         }
 
         /** The decoded image, or null when the JPEG is CMYK/YCCK and ImageIO should decode it. */
-        BufferedImage decode(byte[] encoded) throws Throwable {
+        BufferedImage decode(byte[] encoded, int maxWidth, int maxHeight) throws Throwable {
             long size = encoded.length;
             if (input.byteSize() < size) {
                 // Headroom so a stream of slightly growing tiles does not reallocate every time.
@@ -234,8 +239,11 @@ final class TurboJpegDecoder implements TileDecoder {
                 return null;
             }
             long pixels = (long) w * h;
-            if (w <= 0 || h <= 0 || pixels > ImageIoTileDecoder.MAX_PIXELS) {
-                throw new IIOException("image too large: " + w + "x" + h);
+            if (w <= 0 || h <= 0) {
+                throw new IIOException("invalid image size " + w + "x" + h);
+            }
+            if (pixels > ImageIoTileDecoder.MAX_PIXELS || w > maxWidth || h > maxHeight) {
+                throw new IIOException(Images.tooLarge(w, h, maxWidth, maxHeight));
             }
             long bytes = pixels * 4;
             if (bytes > RETAINED_OUTPUT_BYTES) {

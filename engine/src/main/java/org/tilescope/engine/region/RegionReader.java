@@ -160,7 +160,8 @@ public final class RegionReader {
             throw new TileException(source.info().location(), level, col, row, e.getMessage(), e);
         }
         try {
-            return decoder.decode(bytes);
+            SlideInfo info = source.info();
+            return decoder.decode(bytes, info.maxTileWidth(level), info.maxTileHeight(level));
         } catch (IOException e) {
             throw new TileException(source.info().location(), level, col, row, e.getMessage(), e);
         }

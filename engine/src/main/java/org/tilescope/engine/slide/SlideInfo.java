@@ -74,6 +74,24 @@ public record SlideInfo(URI location, String format, int tileWidth, int tileHeig
         return levels.size();
     }
 
+    /**
+     * The widest a decoded tile of a level can be: twice its nominal width with the overlap on
+     * both sides. Decoders refuse larger ones before allocating (see TileDecoder#decode(byte[],
+     * int, int)); the slack leaves room for writers that pad tiles beyond what they declare.
+     */
+    public int maxTileWidth(int level) {
+        return maxTileEdge(level(level).tileWidth());
+    }
+
+    /** The tallest a decoded tile of a level can be; see {@link #maxTileWidth}. */
+    public int maxTileHeight(int level) {
+        return maxTileEdge(level(level).tileHeight());
+    }
+
+    private int maxTileEdge(int nominal) {
+        return (int) Math.min(Integer.MAX_VALUE, 2L * (nominal + 2L * overlap));
+    }
+
     /** The level with the largest downsample that is <= the given one (level 0 when none is). */
     public int bestLevelForDownsample(double downsample) {
         int best = 0;
