@@ -131,7 +131,7 @@ final class FuzzContract {
         for (String name : info.associated()) {
             Mark start = allocated();
             try {
-                BufferedImage img = s.readAssociated(name);
+                BufferedImage img = (decoder != null ? decoder : TileDecoder.standard()).decode(s.readAssociated(name));
                 if (img.getType() != BufferedImage.TYPE_INT_RGB) {
                     throw new AssertionError("associated image '" + name + "' is not int-RGB");
                 }
