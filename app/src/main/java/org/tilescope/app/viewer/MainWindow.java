@@ -1,5 +1,6 @@
 package org.tilescope.app.viewer;
 
+import org.tilescope.app.importing.ImportDialog;
 import org.tilescope.app.jobs.MetricsView;
 import org.tilescope.app.jobs.ProgressPanel;
 import org.tilescope.app.navigator.SlideNavigator;
@@ -475,6 +476,8 @@ public final class MainWindow extends JFrame {
                 e -> chooseAndOpen(true)));
         file.add(recentMenu);
         rebuildRecent();
+        file.add(item("Import Images…", KeyStroke.getKeyStroke(KeyEvent.VK_I, menuKey | InputEvent.SHIFT_DOWN_MASK),
+                e -> ImportDialog.show(this, jobs, this::open)));
         file.addSeparator();
         file.add(item("Export View as PNG…", KeyStroke.getKeyStroke(KeyEvent.VK_E, menuKey), e -> exportView()));
         file.addSeparator();

@@ -21,6 +21,7 @@ import org.tilescope.engine.jobs.JobContext;
 import org.tilescope.engine.jobs.Progress;
 import org.tilescope.engine.pyramid.ImageFileRows;
 import org.tilescope.engine.pyramid.PyramidWriter;
+import org.tilescope.engine.pyramid.RowSource;
 
 /**
  * Imports plain images into tiled pyramids, one file after another, each written into a hidden
@@ -117,7 +118,7 @@ public final class ImportJob extends Job {
         AtomicBoolean stalled = new AtomicBoolean();
         long stallNanos = req.stallTimeout().toNanos();
         long bandBytes = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 8);
-        try (ImageFileRows rows = ImageFileRows.open(source, bandBytes)) {
+        try (RowSource rows = ImageFileRows.openStreaming(source, bandBytes)) {
             temp = Files.createTempDirectory(req.outDir(), TEMP_PREFIX + name + "-");
             Path tempDir = temp;
             Thread reporter = Thread.ofPlatform().daemon().name("tilescope-import-progress").start(() ->

@@ -43,6 +43,38 @@ public final class ImageFileRows implements RowSource {
     }
 
     /**
+     * Opens an image file for reading top to bottom: a JPEG decoded once in a single streamed pass,
+     * anything else (TIFF strips and tiles, PNG) by source regions.
+     */
+    public static RowSource openStreaming(Path file, long bandBytes) throws IOException {
+        ImageFileRows rows = open(file, bandBytes);
+        String f = rows.format();
+        if (!f.equals("jpeg") && !f.equals("jpg")) {
+            return rows;
+        }
+        int bands;
+        try {
+            var raw = rows.reader.getRawImageType(0);
+            bands = raw == null ? 3 : raw.getNumBands();
+        } catch (IOException | RuntimeException e) {
+            bands = 3;
+        }
+        if ((bands != 1 && bands != 3) || rows.hasAlpha()) {
+            return rows;
+        }
+        return new StreamedImageRows(rows, bands);
+    }
+
+    private boolean hasAlpha() {
+        try {
+            var t = reader.getRawImageType(0);
+            return t != null && t.getColorModel().hasAlpha();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
      * Opens an image file for band reads.
      *
      * @param bandBytes how many bytes of decoded pixels one band may take (4 a pixel)
@@ -127,12 +159,7 @@ public final class ImageFileRows implements RowSource {
         } catch (IOException | RuntimeException e) {
             throw new SlideException(file, "cannot decode rows " + y + "-" + (y + rows - 1) + ": " + e.getMessage(), e);
         }
-        for (String w : warnings) {
-            String lw = w.toLowerCase(java.util.Locale.ROOT);
-            if (!lw.contains("icc") && !lw.contains("color profile") && !lw.contains("colour profile")) {
-                throw new SlideException(file, "damaged image at rows " + y + "-" + (y + rows - 1) + ": " + w);
-            }
-        }
+        checkWarnings(y, rows);
         if (img.getWidth() != width || img.getHeight() != rows) {
             throw new SlideException(file, "rows " + y + "-" + (y + rows - 1) + " decoded as "
                     + img.getWidth() + "x" + img.getHeight() + " (truncated file?)");
@@ -153,6 +180,24 @@ public final class ImageFileRows implements RowSource {
         for (int i = 0, n = width * rows; i < n; i++) {
             out[i] &= 0xFFFFFF;
         }
+    }
+
+    /** A truncated or corrupt image decodes with filler and only a warning: that is damage. */
+    void checkWarnings(int y, int rows) throws SlideException {
+        for (String w : warnings) {
+            String lw = w.toLowerCase(java.util.Locale.ROOT);
+            if (!lw.contains("icc") && !lw.contains("color profile") && !lw.contains("colour profile")) {
+                throw new SlideException(file, "damaged image at rows " + y + "-" + (y + rows - 1) + ": " + w);
+            }
+        }
+    }
+
+    ImageReader reader() {
+        return reader;
+    }
+
+    Path file() {
+        return file;
     }
 
     @Override

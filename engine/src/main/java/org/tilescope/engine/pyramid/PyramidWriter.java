@@ -144,6 +144,7 @@ public final class PyramidWriter {
         try (TileSink sink = tiff ? new TiffSink(g, lastLevel + 1, dir.resolve(name + ".tif"))
                 : new DeepZoomSink(g, dir, name)) {
             LevelBuilder.TileOut out = (level, col, row, px, w, h) -> {
+                stopIfNeeded(failure, cancelled);
                 try {
                     while (!room.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                         stopIfNeeded(failure, cancelled);
