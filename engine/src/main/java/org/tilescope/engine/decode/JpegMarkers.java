@@ -5,12 +5,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Looks at a JPEG's marker segments before the first scan, without decoding anything. */
+/** Looks at a JPEG's embedded ICC profile segments, without decoding anything. */
 final class JpegMarkers {
-    private static final byte[] ICC_PROFILE = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ICC_PROFILE = "ICC_PROFILE".getBytes(StandardCharsets.US_ASCII);
     private static final int APP2 = 0xE2;
-    private static final int SOS = 0xDA;
-    private static final int EOI = 0xD9;
 
     private JpegMarkers() {
     }
@@ -34,61 +32,48 @@ final class JpegMarkers {
      */
     static String iccProfileProblem(byte[] b) {
         List<int[]> chunks = iccChunks(b);
-        if (chunks.isEmpty()) {
-            return null;
-        }
         long total = 0;
-        int[] first = chunks.size() == 1 ? chunks.getFirst() : null;
         for (int[] c : chunks) {
             total += c[2];
-            if (first == null && c[0] == 1) {
-                first = c;
+        }
+        for (int[] c : chunks) {
+            if (chunks.size() > 1 && c[0] != 1) {
+                continue; // of several chunks, number 1 holds the header (without one, none is read)
             }
-        }
-        if (first == null) {
-            return null; // no chunk 1: the reader ignores the profile
-        }
-        if (first[2] < 4) {
-            return "ICC profile chunk of " + first[2] + " bytes, too short for a profile header";
-        }
-        long claimed = Integer.toUnsignedLong(((b[first[1]] & 0xFF) << 24) | ((b[first[1] + 1] & 0xFF) << 16)
-                | ((b[first[1] + 2] & 0xFF) << 8) | (b[first[1] + 3] & 0xFF));
-        if (claimed > total) {
-            return "ICC profile claims " + claimed + " bytes but its APP2 segments hold " + total;
+            if (c[2] < 4) {
+                return "ICC profile chunk of " + c[2] + " bytes, too short for a profile header";
+            }
+            long claimed = Integer.toUnsignedLong(((b[c[1]] & 0xFF) << 24) | ((b[c[1] + 1] & 0xFF) << 16)
+                    | ((b[c[1] + 2] & 0xFF) << 8) | (b[c[1] + 3] & 0xFF));
+            if (claimed > total) {
+                return "ICC profile claims " + claimed + " bytes but its APP2 segments hold " + total;
+            }
         }
         return null;
     }
 
-    /** The ICC_PROFILE APP2 segments before the first scan: {chunk number, data offset, data length}. */
+    /**
+     * The ICC_PROFILE APP2 segments: {chunk number, data offset, data length}. Found by their
+     * bytes anywhere in the stream rather than by walking the markers: a reader that skips garbage
+     * between markers would otherwise see a segment this walk missed.
+     */
     private static List<int[]> iccChunks(byte[] b) {
         List<int[]> out = new ArrayList<>();
-        int i = 2;
-        while (i + 4 <= b.length) {
-            if ((b[i] & 0xFF) != 0xFF) {
-                return out;     // not at a marker: malformed, let the decoder say so
-            }
-            int marker = b[i + 1] & 0xFF;
-            if (marker == 0xFF) {
-                i++;            // fill byte
+        int name = ICC_PROFILE.length + 1;
+        for (int i = 2; i + 4 + name <= b.length; i++) {
+            // FF E2, length, "ICC_PROFILE", a terminator, chunk number, chunk count, the profile.
+            // The terminator should be NUL; TwelveMonkeys ends the name at any byte below 20 or
+            // above 127 and skips it, so the same is done here.
+            if ((b[i] & 0xFF) != 0xFF || (b[i + 1] & 0xFF) != APP2 || b[i + 4 + ICC_PROFILE.length] >= 20
+                    || !Arrays.equals(b, i + 4, i + 4 + ICC_PROFILE.length, ICC_PROFILE, 0, ICC_PROFILE.length)) {
                 continue;
             }
-            if (marker == SOS || marker == EOI) {
-                return out;
-            }
             int length = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
-            if (length < 2) {
-                return out;
-            }
             int body = i + 4;
-            // "ICC_PROFILE\0", chunk number, chunk count, then the profile's bytes
-            if (marker == APP2 && length - 2 >= ICC_PROFILE.length && body + ICC_PROFILE.length <= b.length
-                    && Arrays.equals(b, body, body + ICC_PROFILE.length, ICC_PROFILE, 0, ICC_PROFILE.length)) {
-                int seq = body + ICC_PROFILE.length < b.length ? b[body + ICC_PROFILE.length] & 0xFF : 0;
-                int data = body + ICC_PROFILE.length + 2;
-                int dataLength = Math.max(0, Math.min(length - 2 - ICC_PROFILE.length - 2, b.length - data));
-                out.add(new int[] {seq, data, dataLength});
-            }
-            i += 2 + length;
+            int seq = body + name < b.length ? b[body + name] & 0xFF : 0;
+            int data = body + name + 2;
+            int dataLength = Math.max(0, Math.min(length - 2 - name - 2, b.length - data));
+            out.add(new int[] {seq, data, dataLength});
         }
         return out;
     }

@@ -10,6 +10,12 @@ public final class Limits {
     public static final int MAX_DIMENSION = 1 << 24;
     /** Largest tile edge accepted. */
     static final int MAX_TILE_EDGE = 16384;
+    /**
+     * Smallest tile edge accepted: TIFF tiles are multiples of 16, and no Deep Zoom or FastPATH
+     * writer goes below. A descriptor claiming 1 px tiles would have a viewer request millions of
+     * tiles for one screen, and 16 Mi x 16 Mi pixels in them is 2^48 tiles a level.
+     */
+    static final int MIN_TILE_EDGE = 16;
     /** Largest encoded tile accepted. */
     public static final int MAX_TILE_BYTES = 64 << 20;
     /** Largest descriptor (.dzi, metadata.json) accepted. */
@@ -33,6 +39,10 @@ public final class Limits {
     public static void checkTileSize(Path file, long tw, long th) throws SlideException {
         if (tw <= 0 || th <= 0 || tw > MAX_TILE_EDGE || th > MAX_TILE_EDGE) {
             throw new SlideException(file, "invalid tile size " + tw + "x" + th);
+        }
+        if (tw < MIN_TILE_EDGE || th < MIN_TILE_EDGE) {
+            throw new SlideException(file, "tile size " + tw + "x" + th + " is below the " + MIN_TILE_EDGE
+                    + " px accepted");
         }
     }
 

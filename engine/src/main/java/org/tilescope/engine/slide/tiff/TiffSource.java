@@ -41,6 +41,14 @@ public final class TiffSource implements LocalSlideSource {
     static final long MAX_ASSOCIATED_PIXELS = 1L << 28;
     /** Compressed bytes of an associated image read at most. */
     static final long MAX_ASSOCIATED_BYTES = 256L << 20;
+    /**
+     * Decoded bytes an associated image may have per byte stored for it, past
+     * {@link #FREE_ASSOCIATED_DECODED_BYTES}: more than any of its compressions reaches (LZW tops
+     * out near 1400:1, Deflate near 1030:1, baseline JPEG near 260:1), so only a lie is refused.
+     * Decoders allocate the whole image the tags declare before reading a byte of it.
+     */
+    static final long DECODED_BYTES_PER_STORED_BYTE = 4096;
+    static final long FREE_ASSOCIATED_DECODED_BYTES = 4L << 20;
     /** Tiles per level read into the index at open; a real slide has under a million. */
     static final int MAX_TILES_PER_LEVEL = 1 << 24;
     static final int MAX_JPEG_TABLES_BYTES = 1 << 20;
@@ -554,13 +562,22 @@ public final class TiffSource implements LocalSlideSource {
         }
         long[] offsets = TiffParser.longs(in, d, offE, (int) strips);
         long[] counts = TiffParser.longs(in, d, cntE, (int) strips);
-        List<byte[]> data = new ArrayList<>();
         long total = 0;
         for (int i = 0; i < strips; i++) {
             total += counts[i];
             if (counts[i] < 0 || total > MAX_ASSOCIATED_BYTES) {
                 throw new SlideException(file, what + "too large (more than " + MAX_ASSOCIATED_BYTES + " bytes)");
             }
+        }
+        long samples = Math.max(1, im.samplesPerPixel());
+        long sampleBytes = Math.ceilDiv(Math.clamp(TiffParser.first(in, d, TiffParser.TAG_BITS_PER_SAMPLE, 8), 1, 64), 8);
+        long decoded = (long) w * h * samples * sampleBytes;
+        if (decoded > FREE_ASSOCIATED_DECODED_BYTES + DECODED_BYTES_PER_STORED_BYTE * total) {
+            throw new SlideException(file, what + w + "x" + h + " pixels of " + samples + " samples cannot come from the "
+                    + total + " bytes stored for it (damaged tags?)");
+        }
+        List<byte[]> data = new ArrayList<>();
+        for (int i = 0; i < strips; i++) {
             if (offsets[i] < 0 || offsets[i] > in.size() - counts[i]) {
                 throw new SlideException(file, what + "truncated TIFF: strip " + i + " at offset "
                         + Long.toUnsignedString(offsets[i]) + " (+" + counts[i] + " bytes) is past the end of the file ("
@@ -607,7 +624,8 @@ public final class TiffSource implements LocalSlideSource {
                 if (jpeg == null) {
                     throw new IOException("strip " + i + " is not a JPEG stream");
                 }
-                g.drawImage(TileDecoder.standard().decode(jpeg), 0, i * rps, null);
+                // A strip is w x rps pixels (the last one maybe fewer); a larger one is damaged.
+                g.drawImage(TileDecoder.standard().decode(jpeg, w, rps), 0, i * rps, null);
             }
         } finally {
             g.dispose();
