@@ -145,11 +145,22 @@ final class TurboJpegDecoder implements TileDecoder {
 
     @Override
     public BufferedImage decode(byte[] encoded) throws IOException {
+        return decode(encoded, 1);
+    }
+
+    /** Scaled in the decoder: libjpeg-turbo's DCT scaling skips most of the work a full decode does. */
+    @Override
+    public BufferedImage decodeReduced(byte[] encoded, int denominator) throws IOException {
+        TileDecoder.checkDenominator(denominator);
+        return decode(encoded, denominator);
+    }
+
+    private BufferedImage decode(byte[] encoded, int denominator) throws IOException {
         if (encoded == null || encoded.length == 0) {
             throw new IIOException("empty tile");
         }
         if (ImageCodec.sniff(encoded) != ImageCodec.JPEG || JpegMarkers.needsColourManagement(encoded)) {
-            return fallback.decode(encoded);
+            return fallback.decodeReduced(encoded, denominator);
         }
         // Same rule as the ImageIO path, so both decoders refuse the same files.
         if (!ImageCodec.jpegHasEndMarker(encoded)) {
@@ -158,7 +169,7 @@ final class TurboJpegDecoder implements TileDecoder {
         Worker worker = workers.get();
         BufferedImage img;
         try {
-            img = worker.decode(encoded);
+            img = worker.decode(encoded, denominator);
         } catch (Throwable e) {
             // libjpeg-turbo 2.1 leaves a handle half-way through the header after tjDecompressHeader3
             // fails (it does not abort the decompressor), and the next tile then fails with
@@ -171,7 +182,7 @@ final class TurboJpegDecoder implements TileDecoder {
                 default -> throw new IIOException("libjpeg-turbo failed: " + e, e);
             }
         }
-        return img != null ? img : fallback.decode(encoded);
+        return img != null ? img : fallback.decodeReduced(encoded, denominator);
     }
 
     /** One thread's TurboJPEG handle and native buffers. Used only by the thread that made it. */
@@ -214,8 +225,11 @@ final class TurboJpegDecoder implements TileDecoder {
             cleanable.clean();
         }
 
-        /** The decoded image, or null when the JPEG is CMYK/YCCK and ImageIO should decode it. */
-        BufferedImage decode(byte[] encoded) throws Throwable {
+        /**
+         * The decoded image at 1/denominator of its size, or null when the JPEG is CMYK/YCCK and
+         * ImageIO should decode it.
+         */
+        BufferedImage decode(byte[] encoded, int denominator) throws Throwable {
             long size = encoded.length;
             if (input.byteSize() < size) {
                 // Headroom so a stream of slightly growing tiles does not reallocate every time.
@@ -237,7 +251,11 @@ final class TurboJpegDecoder implements TileDecoder {
             if (w <= 0 || h <= 0 || pixels > ImageIoTileDecoder.MAX_PIXELS) {
                 throw new IIOException("image too large: " + w + "x" + h);
             }
-            long bytes = pixels * 4;
+            // Asked for ceil(w / d) x ceil(h / d), TurboJPEG picks the scaling factor 1/d: the
+            // largest of its factors (n/8) whose output fits.
+            w = Math.ceilDiv(w, denominator);
+            h = Math.ceilDiv(h, denominator);
+            long bytes = (long) w * h * 4;
             if (bytes > RETAINED_OUTPUT_BYTES) {
                 try (Arena once = Arena.ofConfined()) {
                     MemorySegment out = once.allocate(bytes, 64);
@@ -307,7 +325,7 @@ final class TurboJpegDecoder implements TileDecoder {
     // ---- loading ------------------------------------------------------------------------------
 
     /** Library file names to try, most specific first; dlopen searches the usual places. */
-    private static List<String> candidateFiles() {
+    static List<String> candidateFiles() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         if (os.contains("mac")) {
             return List.of("libturbojpeg.0.dylib", "/opt/homebrew/opt/jpeg-turbo/lib/libturbojpeg.0.dylib",
