@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.tilescope.engine.slide.SlideSource;
 import org.tilescope.engine.slide.Slides;
@@ -18,13 +19,17 @@ import org.tilescope.engine.slide.Slides;
 final class SlidePool {
     private final int maxOpenFiles;
     private final Function<String, java.util.concurrent.ThreadPoolExecutor> readPools;
+    /** Gives each opened source its full pyramid (generated levels where the file lacks them), by slide id. */
+    private final BiFunction<Long, SlideSource, SlideSource> completePyramid;
     private final Map<Path, SlideHandle> byPath = new LinkedHashMap<>();
     /** Handles that may hold open files, least recently used first. */
     private final LinkedHashMap<Long, SlideHandle> recent = new LinkedHashMap<>(16, 0.75f, true);
 
-    SlidePool(int maxOpenFiles, Function<String, java.util.concurrent.ThreadPoolExecutor> readPools) {
+    SlidePool(int maxOpenFiles, Function<String, java.util.concurrent.ThreadPoolExecutor> readPools,
+              BiFunction<Long, SlideSource, SlideSource> completePyramid) {
         this.maxOpenFiles = maxOpenFiles;
         this.readPools = readPools;
+        this.completePyramid = completePyramid;
     }
 
     /** The handle for this slide, opening (parsing) it only the first time. */
@@ -53,7 +58,7 @@ final class SlidePool {
                 h.close();
             }
             String name = canonical.getFileName() == null ? "slide" : canonical.getFileName().toString();
-            SlideHandle created = new SlideHandle(id, canonical, src, readPools.apply(name));
+            SlideHandle created = new SlideHandle(id, canonical, completePyramid.apply(id, src), readPools.apply(name));
             byPath.put(canonical, created);
             touch(created);
             return created;
@@ -62,7 +67,8 @@ final class SlidePool {
 
     /** Adds an already open source under a given id (tests, in-memory slides). */
     synchronized SlideHandle register(long id, Path path, SlideSource src) {
-        SlideHandle h = new SlideHandle(id, path, src, readPools.apply(String.valueOf(path.getFileName())));
+        SlideHandle h = new SlideHandle(id, path, completePyramid.apply(id, src),
+                readPools.apply(String.valueOf(path.getFileName())));
         byPath.put(path, h);
         touch(h);
         return h;
