@@ -3,6 +3,7 @@ package org.tilescope.app.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.tilescope.engine.pyramid.Pyramids;
 import org.tilescope.engine.region.Region;
 import org.tilescope.engine.region.RegionReader;
 import org.tilescope.engine.slide.SlideInfo;
@@ -33,7 +34,8 @@ public final class RegionCommand extends SlideCommand implements Callable<Intege
     @Override
     public Integer call() throws Exception {
         ImageFiles.formatOf(out);
-        try (SlideSource src = Slides.open(slide)) {
+        // generated levels too: a region of a single-level slide's overview reads no whole level
+        try (SlideSource src = Pyramids.complete(Slides.open(slide))) {
             SlideInfo info = src.info();
             if (level < 0 || level >= info.levelCount()) {
                 throw new IllegalArgumentException(slide + ": level " + level + " does not exist (levels 0.."

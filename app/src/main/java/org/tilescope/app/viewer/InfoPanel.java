@@ -80,6 +80,12 @@ public final class InfoPanel extends JPanel {
         return b.toString();
     }
 
+    /** "8", or "8 (7 generated)" when the file lacks coarse levels and the engine makes them. */
+    private static String levelCount(SlideInfo info) {
+        long generated = info.levels().stream().filter(LevelInfo::generated).count();
+        return info.levelCount() + (generated == 0 ? "" : " (" + generated + " generated)");
+    }
+
     public void show(SlideInfo info) {
         Edt.assertEdt();
         shown = info;
@@ -92,7 +98,7 @@ public final class InfoPanel extends JPanel {
             info.mpp().isPresent() ? String.format(Locale.ROOT, "%.4f µm/px", info.mpp().getAsDouble()) : "unknown",
             info.magnification().isPresent()
                     ? String.format(Locale.ROOT, "%.0f×", info.magnification().getAsDouble()) : "unknown",
-            Integer.toString(info.levelCount()),
+            levelCount(info),
             info.associated().isEmpty() ? "none" : String.join(", ", info.associated()),
         };
         for (int i = 0; i < v.length; i++) {

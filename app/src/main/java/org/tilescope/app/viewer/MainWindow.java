@@ -81,6 +81,8 @@ public final class MainWindow extends JFrame {
     private final JLabel statusPosition = new JLabel(" ");
     private final JLabel statusZoom = new JLabel(" ");
     private final JProgressBar progress = new JProgressBar();
+    /** Updates the status bar's progress while the current slide's generated levels are made (EDT). */
+    private javax.swing.Timer pyramidWatch;
     private final JSplitPane right;
     private final Map<Long, ViewState> views = new HashMap<>();
     private final ExecutorService opener = Executors.newSingleThreadExecutor(
@@ -368,12 +370,41 @@ public final class MainWindow extends JFrame {
             navigator.select(h.path());
         }
         info.show(h.info());
+        watchPyramid(h);
         settings.addRecent(h.path());
         rebuildRecent();
         setTitle(h.path().getFileName() + " — Tilescope");
         setStatus(" ");
         pane.requestFocusInWindow();
         updateStatus();
+    }
+
+    /**
+     * While the coarse levels a file lacks are being made (a slide without a pyramid), the status
+     * bar shows how far; until then the view is drawn from whatever tiles are in.
+     */
+    private void watchPyramid(SlideHandle h) {
+        if (pyramidWatch != null) {
+            pyramidWatch.stop();
+            pyramidWatch = null;
+            showProgress("", 1, 1);
+        }
+        if (h.pyramidProgress().isEmpty() || h.ready().isDone()) {
+            return;
+        }
+        javax.swing.Timer watch = new javax.swing.Timer(250, null);
+        watch.addActionListener(e -> {
+            var p = h.pyramidProgress().orElseThrow();
+            if (pane.slide() != h || h.ready().isDone()) {
+                watch.stop();
+                showProgress("", 1, 1);
+                return;
+            }
+            showProgress("Building overview", p.done(), p.total());
+        });
+        pyramidWatch = watch;
+        watch.start();
+        showProgress("Building overview", 0, Math.max(1, h.pyramidProgress().orElseThrow().total()));
     }
 
     private void failedToOpen(Path p, Exception e) {

@@ -4,8 +4,11 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
+import org.tilescope.engine.pyramid.PyramidProgress;
+import org.tilescope.engine.pyramid.Pyramids;
 import org.tilescope.engine.slide.SlideInfo;
 import org.tilescope.engine.slide.SlideSource;
 
@@ -48,6 +51,14 @@ public final class SlideHandle {
 
     public TileKey key(int level, int col, int row) {
         return new TileKey(id, level, col, row);
+    }
+
+    /**
+     * How far the slide's generated levels are (the file lacks coarse levels), or empty when it
+     * has none: what a viewer shows as progress while {@link #ready()} is pending.
+     */
+    public Optional<PyramidProgress> pyramidProgress() {
+        return Pyramids.progress(source);
     }
 
     /** Completes when the coarse levels are loaded and the thumbnail is composed. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.tilescope.engine.slide.SlideSource;
 import org.tilescope.engine.slide.Slides;
@@ -18,13 +19,17 @@ import org.tilescope.engine.slide.Slides;
 final class SlidePool {
     private final int maxOpenFiles;
     private final Function<String, java.util.concurrent.ThreadPoolExecutor> readPools;
+    /** Gives each opened source its full pyramid (generated levels where the file lacks them), by slide id. */
+    private final BiFunction<Long, SlideSource, SlideSource> completePyramid;
     private final Map<URI, SlideHandle> byLocation = new LinkedHashMap<>();
     /** Handles that may hold open files, least recently used first. */
     private final LinkedHashMap<Long, SlideHandle> recent = new LinkedHashMap<>(16, 0.75f, true);
 
-    SlidePool(int maxOpenFiles, Function<String, java.util.concurrent.ThreadPoolExecutor> readPools) {
+    SlidePool(int maxOpenFiles, Function<String, java.util.concurrent.ThreadPoolExecutor> readPools,
+              BiFunction<Long, SlideSource, SlideSource> completePyramid) {
         this.maxOpenFiles = maxOpenFiles;
         this.readPools = readPools;
+        this.completePyramid = completePyramid;
     }
 
     /**
@@ -55,7 +60,8 @@ final class SlidePool {
                 recent.remove(h.id());
                 h.close();
             }
-            SlideHandle created = new SlideHandle(id, location, src, readPools.apply(src.info().name()));
+            SlideHandle created = new SlideHandle(id, location, completePyramid.apply(id, src),
+                    readPools.apply(src.info().name()));
             byLocation.put(location, created);
             touch(created);
             return created;
@@ -64,7 +70,7 @@ final class SlidePool {
 
     /** Adds an already open source under a given id (tests, in-memory slides). */
     synchronized SlideHandle register(long id, URI location, SlideSource src) {
-        SlideHandle h = new SlideHandle(id, location, src, readPools.apply(src.info().name()));
+        SlideHandle h = new SlideHandle(id, location, completePyramid.apply(id, src), readPools.apply(src.info().name()));
         byLocation.put(location, h);
         touch(h);
         return h;

@@ -20,10 +20,14 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.tilescope.engine.decode.TileDecoder;
+import org.tilescope.engine.decode.TileEncoder;
+import org.tilescope.engine.pyramid.Pyramids;
+import org.tilescope.engine.pyramid.TileStore;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.PixelRect;
 import org.tilescope.engine.slide.SlideInfo;
 import org.tilescope.engine.slide.SlideException;
+import org.tilescope.engine.slide.SlideSource;
 import org.tilescope.engine.slide.TileException;
 
 /**
@@ -79,7 +83,34 @@ public final class TilePipeline implements AutoCloseable {
                 .recordStats()
                 .build();
         this.decodePool = Pools.decodePool(decodeThreads);
-        this.slides = new SlidePool(maxOpenFiles, name -> Pools.readPool(name, readsPerSlide));
+        this.slides = new SlidePool(maxOpenFiles, name -> Pools.readPool(name, readsPerSlide), this::completePyramid);
+    }
+
+    /**
+     * The source with generated levels where the file lacks coarse ones: they read and keep finer
+     * tiles through L1/L2 (quietly, so the hit ratios stay the viewer's), and their CPU work
+     * queues on the decode pool behind what is on screen.
+     */
+    private SlideSource completePyramid(long slideId, SlideSource source) {
+        TileStore store = new TileStore() {
+            @Override
+            public byte[] encoded(int level, int col, int row) {
+                return l2.policy().getIfPresentQuietly(new TileKey(slideId, level, col, row));
+            }
+
+            @Override
+            public Pixels decoded(int level, int col, int row) {
+                DecodedTile t = l1.policy().getIfPresentQuietly(new TileKey(slideId, level, col, row));
+                return t == null ? null : new Pixels(t.image(), t.originX(), t.originY());
+            }
+
+            @Override
+            public void keep(int level, int col, int row, byte[] encoded) {
+                l2.put(new TileKey(slideId, level, col, row), encoded);
+            }
+        };
+        return Pyramids.complete(source, decoder, TileEncoder.standard(), store,
+                work -> decodePool.execute(new PrioritizedTask(Priority.COVER, work)));
     }
 
     /** Sizes from the environment, one decode thread per core, the standard decoder. */
@@ -117,7 +148,7 @@ public final class TilePipeline implements AutoCloseable {
     }
 
     /** Opens a source that is already open (tests, generated slides) under the given id. */
-    public SlideHandle open(long id, Path path, org.tilescope.engine.slide.SlideSource source) {
+    public SlideHandle open(long id, Path path, SlideSource source) {
         SlideHandle h = slides.register(id, path.toAbsolutePath().normalize().toUri(), source);
         loadCoarseLevels(h);
         return h;
@@ -128,15 +159,15 @@ public final class TilePipeline implements AutoCloseable {
 
     private void loadCoarseLevels(SlideHandle h) {
         SlideInfo info = h.info();
-        List<CompletableFuture<DecodedTile>> all = new ArrayList<>();
-        int thumbLevel = info.levelCount() - 1;
+        int thumbLevel = -1;
         List<CompletableFuture<DecodedTile>> thumbTiles = new ArrayList<>();
+        // Coarsest first. The pyramid ends in a single tile (generated where the file stops short),
+        // so at least that level loads, and never a level of more than COARSE_LEVEL_MAX_TILES tiles.
         for (LevelInfo l : info.levels().reversed()) {
             if (l.tileCount() > COARSE_LEVEL_MAX_TILES) {
                 break;
             }
-            boolean thumbCandidate = Math.max(l.width(), l.height()) <= THUMBNAIL_MAX_SIDE
-                    || l.index() == info.levelCount() - 1;
+            boolean thumbCandidate = thumbLevel < 0 || Math.max(l.width(), l.height()) <= THUMBNAIL_MAX_SIDE;
             if (thumbCandidate) {
                 thumbLevel = l.index();
                 thumbTiles.clear();
@@ -144,22 +175,17 @@ public final class TilePipeline implements AutoCloseable {
             for (int row = 0; row < l.rows(); row++) {
                 for (int col = 0; col < l.cols(); col++) {
                     CompletableFuture<DecodedTile> f = request(h, h.key(l.index(), col, row), Priority.COVER, null, 0);
-                    all.add(f);
                     if (thumbCandidate) {
                         thumbTiles.add(f);
                     }
                 }
             }
         }
-        if (all.isEmpty()) {
-            // even the coarsest level is large (odd pyramid): load its tiles as the fallback anyway
-            LevelInfo last = info.level(info.levelCount() - 1);
-            thumbLevel = last.index();
-            for (int row = 0; row < last.rows(); row++) {
-                for (int col = 0; col < last.cols(); col++) {
-                    thumbTiles.add(request(h, h.key(last.index(), col, row), Priority.COVER, null, 0));
-                }
-            }
+        if (thumbLevel < 0) {
+            // only a source that bypassed Pyramids.complete: no whole big level in memory for a thumbnail
+            h.failThumbnail(new IOException(h.path() + ": no level of at most " + COARSE_LEVEL_MAX_TILES
+                    + " tiles for a thumbnail"));
+            return;
         }
         int level = thumbLevel;
         LevelInfo tl = info.level(level);

@@ -145,16 +145,31 @@ final class TurboJpegDecoder implements TileDecoder {
 
     @Override
     public BufferedImage decode(byte[] encoded) throws IOException {
-        return decode(encoded, Integer.MAX_VALUE, Integer.MAX_VALUE);
+        return decode(encoded, 1, Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
 
     @Override
     public BufferedImage decode(byte[] encoded, int maxWidth, int maxHeight) throws IOException {
+        return decode(encoded, 1, maxWidth, maxHeight);
+    }
+
+    /** Scaled in the decoder: libjpeg-turbo's DCT scaling skips most of the work a full decode does. */
+    @Override
+    public BufferedImage decodeReduced(byte[] encoded, int denominator) throws IOException {
+        TileDecoder.checkDenominator(denominator);
+        return decode(encoded, denominator, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    private BufferedImage fallback(byte[] encoded, int denominator, int maxWidth, int maxHeight) throws IOException {
+        return denominator == 1 ? fallback.decode(encoded, maxWidth, maxHeight) : fallback.decodeReduced(encoded, denominator);
+    }
+
+    private BufferedImage decode(byte[] encoded, int denominator, int maxWidth, int maxHeight) throws IOException {
         if (encoded == null || encoded.length == 0) {
             throw new IIOException("empty tile");
         }
         if (ImageCodec.sniff(encoded) != ImageCodec.JPEG || JpegMarkers.needsColourManagement(encoded)) {
-            return fallback.decode(encoded, maxWidth, maxHeight);
+            return fallback(encoded, denominator, maxWidth, maxHeight);
         }
         // Same rule as the ImageIO path, so both decoders refuse the same files.
         if (!ImageCodec.jpegHasEndMarker(encoded)) {
@@ -163,7 +178,7 @@ final class TurboJpegDecoder implements TileDecoder {
         Worker worker = workers.get();
         BufferedImage img;
         try {
-            img = worker.decode(encoded, maxWidth, maxHeight);
+            img = worker.decode(encoded, denominator, maxWidth, maxHeight);
         } catch (Throwable e) {
             // libjpeg-turbo 2.1 leaves a handle half-way through the header after tjDecompressHeader3
             // fails (it does not abort the decompressor), and the next tile then fails with
@@ -176,7 +191,7 @@ final class TurboJpegDecoder implements TileDecoder {
                 default -> throw new IIOException("libjpeg-turbo failed: " + e, e);
             }
         }
-        return img != null ? img : fallback.decode(encoded, maxWidth, maxHeight);
+        return img != null ? img : fallback(encoded, denominator, maxWidth, maxHeight);
     }
 
     /** One thread's TurboJPEG handle and native buffers. Used only by the thread that made it. */
@@ -219,8 +234,12 @@ final class TurboJpegDecoder implements TileDecoder {
             cleanable.clean();
         }
 
-        /** The decoded image, or null when the JPEG is CMYK/YCCK and ImageIO should decode it. */
-        BufferedImage decode(byte[] encoded, int maxWidth, int maxHeight) throws Throwable {
+        /**
+         * The decoded image at 1/denominator of its size, or null when the JPEG is CMYK/YCCK and
+         * ImageIO should decode it. Refused from the header when it declares more than
+         * {@code maxWidth} x {@code maxHeight} at full size.
+         */
+        BufferedImage decode(byte[] encoded, int denominator, int maxWidth, int maxHeight) throws Throwable {
             long size = encoded.length;
             if (input.byteSize() < size) {
                 // Headroom so a stream of slightly growing tiles does not reallocate every time.
@@ -245,7 +264,11 @@ final class TurboJpegDecoder implements TileDecoder {
             if (pixels > ImageIoTileDecoder.MAX_PIXELS || w > maxWidth || h > maxHeight) {
                 throw new IIOException(Images.tooLarge(w, h, maxWidth, maxHeight));
             }
-            long bytes = pixels * 4;
+            // Asked for ceil(w / d) x ceil(h / d), TurboJPEG picks the scaling factor 1/d: the
+            // largest of its factors (n/8) whose output fits.
+            w = Math.ceilDiv(w, denominator);
+            h = Math.ceilDiv(h, denominator);
+            long bytes = (long) w * h * 4;
             if (bytes > RETAINED_OUTPUT_BYTES) {
                 try (Arena once = Arena.ofConfined()) {
                     MemorySegment out = once.allocate(bytes, 64);
@@ -315,7 +338,7 @@ final class TurboJpegDecoder implements TileDecoder {
     // ---- loading ------------------------------------------------------------------------------
 
     /** Library file names to try, most specific first; dlopen searches the usual places. */
-    private static List<String> candidateFiles() {
+    static List<String> candidateFiles() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         if (os.contains("mac")) {
             return List.of("libturbojpeg.0.dylib", "/opt/homebrew/opt/jpeg-turbo/lib/libturbojpeg.0.dylib",

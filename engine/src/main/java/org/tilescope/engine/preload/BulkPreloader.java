@@ -238,7 +238,10 @@ public final class BulkPreloader {
                 return SlideResult.FAILED;
             }
             SlideInfo info = h.info();
-            List<LevelInfo> levels = new ArrayList<>(info.levels().reversed());
+            // the file's levels only: generated ones are made from them (a whole-slide read at
+            // CPU cost), on the viewer's demand, and find the file's tiles warm in L2 then
+            List<LevelInfo> levels = new ArrayList<>(info.levels().reversed().stream().filter(l -> !l.generated()).toList());
+            int fileLevels = levels.size();
             if (levels.size() > depth) {
                 levels = levels.subList(0, depth);
             }
@@ -303,7 +306,7 @@ public final class BulkPreloader {
             // this slide's reads finish before it counts as done
             inFlight.acquire(maxInFlight);
             inFlight.release(maxInFlight);
-            if (failed.get() == failuresBefore && depth >= info.levelCount()) {
+            if (failed.get() == failuresBefore && depth >= fileLevels) {
                 fullyCached.add(slide);
             }
             return SlideResult.DONE;
