@@ -59,10 +59,6 @@ final class GeneratedPyramid implements SlideSource {
         return generator.progress();
     }
 
-    TileGenerator generator() {
-        return generator;
-    }
-
     @Override
     public void close() throws IOException {
         generator.close();
