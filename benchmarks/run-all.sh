@@ -4,6 +4,7 @@
 #   2. JPEG decode per thread against tjbench (scripts/decode-vs-tjbench.sh)
 #   3. OpenSlide read_region on the same level-0 viewport (scripts/openslide_viewport.py)
 #   4. region pixels against OpenSlide (scripts/compare_openslide.py, PSNR)
+#   5. slides without a pyramid: made-tile costs, thumbnail/view against vips (scripts/nopyramid.sh)
 # Run through the launcher, which finds JDK 25 and builds: ./tilescope bench
 # Inputs: ../shared/corpus and the big slides of ../shared/corpus/make-big.sh (/tmp/tilescope-big),
 # built here first when missing. Needs root once to apt-get the anchors' Debian packages.
@@ -65,3 +66,9 @@ fi
 
 echo "== background preload: foreground tile latency, preload MB/s vs cat, switch after preload =="
 TILESCOPE_CORPUS="$corpus" TILESCOPE_BIG="$big" benchmarks/scripts/preload-bench.sh
+
+echo "== slides without a pyramid: per-tile reduced decode and encode, thumbnail and view vs vips =="
+"$java" --enable-native-access=ALL-UNNAMED -Dtilescope.corpus="$corpus" -cp benchmarks/target/benchmarks.jar \
+    org.tilescope.benchmarks.PyramidTileBenchmark
+./mvnw -q -B -pl app -am package -DskipTests
+TILESCOPE_CORPUS="$corpus" benchmarks/scripts/nopyramid.sh

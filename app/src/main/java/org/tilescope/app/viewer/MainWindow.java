@@ -486,6 +486,12 @@ public final class MainWindow extends JFrame {
                 pane.zoomLabel(), v.downsample(), level, si.levelCount() - 1));
     }
 
+    /** The status bar's progress text while it shows, else null (tests). */
+    String statusProgress() {
+        Edt.assertEdt();
+        return progress.isVisible() ? progress.getString() : null;
+    }
+
     /** Shows a progress bar in the status bar (e.g. while the demo slide is made). */
     public void showProgress(String label, long done, long total) {
         Edt.assertEdt();

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tilescope.app.TestSlides;
 import org.tilescope.engine.decode.TileDecoder;
 import org.tilescope.engine.cache.CacheSizes;
+import org.tilescope.engine.cache.SlideHandle;
 import org.tilescope.engine.cache.TilePipeline;
 import org.tilescope.engine.region.RegionReader;
 import org.tilescope.engine.slide.SlideSource;
@@ -234,6 +235,23 @@ public class ViewerWindowTest {
         assertNotNull(entries.get(2).error(), "the broken slide shows why");
         assertTrue(entries.get(2).error().contains("empty"), entries.get(2).error());
         assertEquals(1, (int) Edt.call(() -> window.navigator().slideList().getSelectedIndex()), "current slide highlighted");
+    }
+
+    /** A single-level TIFF: the window makes its coarse levels, shows how far, then draws it whole. */
+    @Test
+    void aSlideWithoutAPyramidGetsItsOverviewMade() throws Exception {
+        Path lib = Files.createDirectories(dir.resolve("single"));
+        Path tif = TestSlides.writeSingleLevelTiff(lib.resolve("single.tif"), 2000, 1500, 128);
+        openAndWait(tif);
+        SlideHandle h = Edt.call(() -> window.pane().slide());
+        assertEquals(5, h.info().levelCount(), "2000x1500 in 128 px tiles, then 1000x750 ... 125x94 (one tile)");
+        assertTrue(h.info().level(4).generated());
+        waitFor(() -> h.pyramidProgress().orElseThrow().complete() && window.statusProgress() == null,
+                "the overview to be made and its progress to end");
+        waitFor(() -> window.navigator().entries().stream().allMatch(SlideNavigator.Entry::loaded), "thumbnails");
+        SlideNavigator.Entry e = Edt.call(() -> window.navigator().entries().getFirst());
+        assertEquals(null, e.error(), "the navigator thumbnail is made from generated levels too");
+        assertNotNull(SlideNavigator.iconImage(e));
     }
 
     @Test

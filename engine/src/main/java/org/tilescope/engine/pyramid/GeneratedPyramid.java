@@ -68,10 +68,6 @@ final class GeneratedPyramid implements SlideSource {
         return generator.progress();
     }
 
-    TileGenerator generator() {
-        return generator;
-    }
-
     @Override
     public void close() throws IOException {
         generator.close();

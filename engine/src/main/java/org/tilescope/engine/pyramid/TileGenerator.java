@@ -15,7 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
+import javax.imageio.IIOException;
 import org.tilescope.engine.decode.Images;
 import org.tilescope.engine.decode.TileDecoder;
 import org.tilescope.engine.decode.TileEncoder;
@@ -64,8 +64,6 @@ final class TileGenerator {
     private final ConcurrentHashMap<TileId, CompletableFuture<Made>> making = new ConcurrentHashMap<>();
     /** Tiles of the hub level known to exist (made, or found in the store): the progress. */
     private final BitSet hubDone = new BitSet();
-    private final LongAdder fileTilesRead = new LongAdder();
-    private final LongAdder tilesMade = new LongAdder();
     private volatile boolean closed;
 
     TileGenerator(SlideSource file, PyramidPlan plan, TileDecoder decoder, TileEncoder encoder,
@@ -99,16 +97,6 @@ final class TileGenerator {
         }
     }
 
-    /** Tiles read from the file for making others (tests, diagnostics). */
-    long fileTilesRead() {
-        return fileTilesRead.sum();
-    }
-
-    /** Generated tiles made so far (tests, diagnostics). */
-    long tilesMade() {
-        return tilesMade.sum();
-    }
-
     /** Ends every wait: callers get an exception instead of a tile. */
     void close() {
         closed = true;
@@ -128,7 +116,6 @@ final class TileGenerator {
             Made m = make(level, col, row);
             // kept before it leaves the map, so a later asker finds it in one place or the other
             store.keep(level, col, row, m.encoded());
-            tilesMade.increment();
             mine.complete(m);
             return m;
         } catch (IOException | RuntimeException | Error e) {
@@ -229,7 +216,6 @@ final class TileGenerator {
             } catch (IOException | RuntimeException e) {
                 throw new TileException(info.location(), level, col, row, String.valueOf(e.getMessage()), e);
             }
-            fileTilesRead.increment();
             store.keep(level, col, row, bytes);
         }
         noteHub(level, col, row);
@@ -267,7 +253,7 @@ final class TileGenerator {
         int w = Math.min(owned.width(), img.getWidth() - sx);
         int h = Math.min(owned.height(), img.getHeight() - sy);
         if (sx < 0 || sy < 0 || w <= 0 || h <= 0) {
-            throw new javax.imageio.IIOException("tile of " + img.getWidth() + "x" + img.getHeight()
+            throw new IIOException("tile of " + img.getWidth() + "x" + img.getHeight()
                     + " does not reach its area " + owned);
         }
         return f == 1 ? Images.copy(img, sx, sy, w, h) : Images.shrink(img, sx, sy, w, h, f);

@@ -154,6 +154,28 @@ class BulkPreloaderTest {
         }
     }
 
+    /** A single-level slide: the file's tiles are preloaded, its generated levels are left to the viewer. */
+    @Test
+    void generatedLevelsAreNotPreloaded(@TempDir Path own) throws Exception {
+        Path tif = Fixtures.singleLevelTiff(own.resolve("single.tif"), Fixtures.drawSource(600, 400), 64);
+        TilePipeline p = pipeline(64L << 20);
+        BulkPreloader pre = new BulkPreloader(p, jobs());
+        assertEquals(JobState.DONE, awaitEnd(pre.start(List.of(tif), tif)).state());
+        SlideHandle h = p.openWithoutLoading(tif);
+        assertEquals(5, h.info().levelCount(), "600x400 in 64 px tiles, then 300x200 ... 38x25");
+        assertEquals(70, pre.status().tilesLoaded(), "level 0's 10x7 tiles, nothing else");
+        for (TileKey k : keys(h, 0)) {
+            assertTrue(p.encodedCached(k), k.toString());
+        }
+        for (int level = 1; level < h.info().levelCount(); level++) {
+            assertTrue(h.info().level(level).generated());
+            for (TileKey k : keys(h, level)) {
+                assertFalse(p.encodedCached(k), k.toString());
+            }
+        }
+        assertTrue(pre.isFullyCached(tif), "every tile of the file is in L2");
+    }
+
     @Test
     void tilesAlreadyInL2AreSkippedAndEveryOtherTileIsReadOnce() throws Exception {
         TilePipeline p = pipeline(64L << 20);
