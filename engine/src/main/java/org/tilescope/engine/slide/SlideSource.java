@@ -43,6 +43,16 @@ public interface SlideSource extends AutoCloseable {
     default void releaseHandles() {
     }
 
+    /**
+     * True when the slide's files were rewritten since this source opened them: its levels and
+     * tiles may no longer match the disk, and it should be opened again. Cheap enough to ask after
+     * every read (implementations look at the disk at most about once a second, and right after a
+     * failed read). Sources that cannot tell say false.
+     */
+    default boolean changedOnDisk() {
+        return false;
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -1,5 +1,6 @@
 package org.tilescope.engine.slide.deepzoom;
 
+import org.tilescope.engine.slide.FileStamp;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.Limits;
 import org.tilescope.engine.slide.SafeXml;
@@ -33,8 +34,16 @@ public final class DeepZoomSource implements SlideSource {
     /** Folder number of each engine level. */
     private final int[] folderOfLevel;
     private final Path associatedThumbnail;
+    /** The descriptor(s) as opened: a rewrite of the slide changes them. */
+    private final FileStamp stamp;
 
-    public DeepZoomSource(SlideInfo info, Path filesDir, String ext, int[] folderOfLevel, Path associatedThumbnail) {
+    /**
+     * @param stamp the files whose change means the slide was rewritten (the .dzi; FastPATH's
+     *              metadata.json), stamped before they were parsed
+     */
+    public DeepZoomSource(SlideInfo info, Path filesDir, String ext, int[] folderOfLevel, Path associatedThumbnail,
+                          FileStamp stamp) {
+        this.stamp = stamp;
         this.info = info;
         this.filesDir = filesDir;
         this.ext = ext;
@@ -82,6 +91,7 @@ public final class DeepZoomSource implements SlideSource {
         if (Files.isDirectory(path) && name.endsWith("_files")) {
             dzi = path.resolveSibling(name.substring(0, name.length() - "_files".length()) + ".dzi");
         }
+        FileStamp stamp = FileStamp.of(dzi);
         Descriptor d = parseDescriptor(dzi);
         String base = dzi.getFileName().toString();
         int dot = base.lastIndexOf('.');
@@ -114,7 +124,7 @@ public final class DeepZoomSource implements SlideSource {
         SlideInfo info = new SlideInfo(dzi, "deepzoom", d.tileSize(), d.tileSize(), d.overlap(), levels,
                 props.mpp(), props.magnification(), List.of());
         return new DeepZoomSource(info, filesDir, d.format(),
-                folders.stream().mapToInt(Integer::intValue).toArray(), null);
+                folders.stream().mapToInt(Integer::intValue).toArray(), null, stamp);
     }
 
     @Override
@@ -136,6 +146,7 @@ public final class DeepZoomSource implements SlideSource {
         try {
             long size = Files.size(tile);
             if (size == 0) {
+                stamp.suspect();
                 throw new TileException(info.path(), level, col, row, "empty tile file " + rel);
             }
             if (size > Limits.MAX_TILE_BYTES) {
@@ -143,12 +154,21 @@ public final class DeepZoomSource implements SlideSource {
             }
             return Files.readAllBytes(tile);
         } catch (NoSuchFileException e) {
-            throw new TileException(info.path(), level, col, row, "missing file " + rel);
+            stamp.suspect(); // a rewrite in progress looks like this too
+            throw TileException.missing(info.path(), level, col, row, "missing file " + rel);
         } catch (TileException e) {
             throw e;
         } catch (IOException e) {
-            throw new TileException(info.path(), level, col, row, "cannot read " + rel + ": " + e.getMessage(), e);
+            // too many open files, an interrupted read, a network share's hiccup: may pass
+            stamp.suspect();
+            throw TileException.transientFailure(info.path(), level, col, row,
+                    "cannot read " + rel + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public boolean changedOnDisk() {
+        return stamp.changed();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.tilescope.engine.slide.fastpath;
 
+import org.tilescope.engine.slide.FileStamp;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.Limits;
 import org.tilescope.engine.slide.SlideException;
@@ -39,8 +40,11 @@ public final class FastPathSource implements SlideSource {
     private final SlideInfo info;
     private final Path thumbnail;
     private final PackLevel[] packs;
+    /** metadata.json and every level's index and pack, as opened. */
+    private final FileStamp stamp;
 
-    private FastPathSource(SlideInfo info, Path thumbnail, PackLevel[] packs) {
+    private FastPathSource(SlideInfo info, Path thumbnail, PackLevel[] packs, FileStamp stamp) {
+        this.stamp = stamp;
         this.info = info;
         this.thumbnail = thumbnail;
         this.packs = packs;
@@ -52,6 +56,7 @@ public final class FastPathSource implements SlideSource {
 
     public static SlideSource open(Path dir) throws IOException {
         Path metaFile = dir.resolve("metadata.json");
+        FileStamp metaStamp = FileStamp.of(metaFile);
         byte[] metaBytes = Limits.readDescriptor(metaFile);
         JsonNode meta;
         try {
@@ -123,6 +128,19 @@ public final class FastPathSource implements SlideSource {
             SlideInfo info = new SlideInfo(dir, "fastpath", tileSize, tileSize, 0, levels, mpp, mag,
                     hasThumb ? List.of("thumbnail") : List.of());
             PackLevel[] packs = new PackLevel[fp.size()];
+            List<Path> stamped = new ArrayList<>();
+            stamped.add(metaFile);
+            for (FpLevel f : fp) {
+                stamped.add(dir.resolve("tiles").resolve("level_" + f.fpLevel() + ".idx"));
+                stamped.add(dir.resolve("tiles").resolve("level_" + f.fpLevel() + ".pack"));
+            }
+            // taken before the indexes are read, so a rewrite while they are read shows at the first look
+            FileStamp early;
+            try {
+                early = FileStamp.of(stamped);
+            } catch (SlideException e) {
+                early = null; // a missing file: PackLevel.open below says which, in its own words
+            }
             try {
                 for (int i = 0; i < fp.size(); i++) {
                     packs[i] = PackLevel.open(dir.resolve("tiles"), fp.get(i));
@@ -135,7 +153,8 @@ public final class FastPathSource implements SlideSource {
                 }
                 throw e;
             }
-            return new FastPathSource(info, hasThumb ? thumb : null, packs);
+            FileStamp stamp = early != null ? early : FileStamp.of(stamped);
+            return new FastPathSource(info, hasThumb ? thumb : null, packs, stamp);
         }
         if (tileFormat.equals("dzsave") || tileFormat.isEmpty() || tileFormat.equals("dz")) {
             Path dzi = dir.resolve("tiles.dzi");
@@ -162,7 +181,7 @@ public final class FastPathSource implements SlideSource {
                     throw new SlideException(dir, "missing level folder tiles_files/" + folder);
                 }
             }
-            return new DeepZoomSource(info, filesDir, ext, folders, hasThumb ? thumb : null);
+            return new DeepZoomSource(info, filesDir, ext, folders, hasThumb ? thumb : null, metaStamp);
         }
         throw new SlideException(metaFile, "unsupported tile_format '" + tileFormat + "' (pack_v2 or dzsave)");
     }
@@ -176,7 +195,17 @@ public final class FastPathSource implements SlideSource {
     public byte[] readTile(int level, int col, int row) throws IOException {
         LevelInfo l = info.level(level);
         l.requireTile(col, row);
-        return packs[level].read(info.path(), level, col, row);
+        try {
+            return packs[level].read(info.path(), level, col, row);
+        } catch (IOException e) {
+            stamp.suspect(); // a pack or index rewritten under us reads as garbage first
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean changedOnDisk() {
+        return stamp.changed();
     }
 
     @Override
@@ -280,7 +309,7 @@ public final class FastPathSource implements SlideSource {
             int len = lengths[i];
             String where = packFile.getFileName() + " (col " + col + ", row " + row + ")";
             if (len == 0) {
-                throw new TileException(slide, level, col, row, "missing tile: empty entry in index for " + where);
+                throw TileException.missing(slide, level, col, row, "missing tile: empty entry in index for " + where);
             }
             if (len < 0) {
                 throw new TileException(slide, level, col, row, "index entry points past the end of " + where);
@@ -293,7 +322,8 @@ public final class FastPathSource implements SlideSource {
             } catch (TileException e) {
                 throw e;
             } catch (IOException e) {
-                throw new TileException(slide, level, col, row, "cannot read " + where + ": " + e.getMessage(), e);
+                throw TileException.transientFailure(slide, level, col, row,
+                        "cannot read " + where + ": " + e.getMessage(), e);
             }
         }
 

@@ -1,5 +1,6 @@
 package org.tilescope.engine.slide.tiff;
 
+import org.tilescope.engine.slide.FileStamp;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.Limits;
 import org.tilescope.engine.slide.SlideException;
@@ -92,18 +93,23 @@ public final class TiffSource implements SlideSource {
     private final SlideInfo info;
     private final List<TiffLevel> levels;
     private final Map<String, Image> associated;
+    /** The file as opened: a rewrite changes its size or modification time. */
+    private final FileStamp stamp;
 
-    private TiffSource(TiffFile in, SlideInfo info, List<TiffLevel> levels, Map<String, Image> associated) {
+    private TiffSource(TiffFile in, SlideInfo info, List<TiffLevel> levels, Map<String, Image> associated,
+                       FileStamp stamp) {
         this.in = in;
+        this.stamp = stamp;
         this.info = info;
         this.levels = List.copyOf(levels);
         this.associated = associated;
     }
 
     public static SlideSource open(Path file) throws IOException {
+        FileStamp stamp = FileStamp.of(file);
         TiffFile in = TiffFile.open(file);
         try {
-            return open(in);
+            return open(in, stamp);
         } catch (IOException | RuntimeException e) {
             try {
                 in.close();
@@ -117,7 +123,7 @@ public final class TiffSource implements SlideSource {
         }
     }
 
-    private static SlideSource open(TiffFile in) throws IOException {
+    private static SlideSource open(TiffFile in, FileStamp stamp) throws IOException {
         Path file = in.path();
         TiffParser.Structure s = TiffParser.parse(in);
         List<Image> images = new ArrayList<>();
@@ -200,7 +206,7 @@ public final class TiffSource implements SlideSource {
         }
         SlideInfo info = new SlideInfo(file, aperio ? "svs" : "tiff", (int) base.tileWidth(), (int) base.tileHeight(),
                 0, infos, mpp, mag, List.copyOf(associated.keySet()));
-        return new TiffSource(in, info, levels, associated);
+        return new TiffSource(in, info, levels, associated, stamp);
     }
 
     private static boolean isLabelOrMacro(Image im) {
@@ -423,12 +429,13 @@ public final class TiffSource implements SlideSource {
         long n = l.byteCounts()[i];
         Path file = info.path();
         if (n == 0) {
-            throw new TileException(file, level, col, row, "missing tile (TileByteCount is 0)");
+            throw TileException.missing(file, level, col, row, "missing tile (TileByteCount is 0)");
         }
         if (n < 0 || n > Limits.MAX_TILE_BYTES) {
             throw new TileException(file, level, col, row, "tile too large (" + Long.toUnsignedString(n) + " bytes)");
         }
         if (off < 0 || off > in.size() - n) {
+            stamp.suspect();
             throw new TileException(file, level, col, row, "truncated TIFF: tile data at offset "
                     + Long.toUnsignedString(off) + " (+" + n + " bytes) is past the end of the file ("
                     + in.size() + " bytes)");
@@ -439,7 +446,9 @@ public final class TiffSource implements SlideSource {
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException e) {
-            throw new TileException(file, level, col, row, "cannot read tile data: " + e.getMessage(), e);
+            // an I/O hiccup, or the file shrank because it is being rewritten: may pass
+            stamp.suspect();
+            throw TileException.transientFailure(file, level, col, row, "cannot read tile data: " + e.getMessage(), e);
         }
         Image im = l.image();
         if (im.compression() == COMPRESSION_JPEG) {
@@ -597,6 +606,11 @@ public final class TiffSource implements SlideSource {
     @Override
     public void releaseHandles() {
         in.release();
+    }
+
+    @Override
+    public boolean changedOnDisk() {
+        return stamp.changed();
     }
 
     @Override
