@@ -19,6 +19,18 @@ public interface TileDecoder {
      */
     BufferedImage decode(byte[] encoded) throws IOException;
 
+    /**
+     * Decodes a tile of known bounds, refusing one whose header declares more than
+     * {@code maxWidth} x {@code maxHeight} pixels before any pixel memory is allocated: a damaged
+     * or hostile tile must not make the decoder allocate what its header asks for.
+     *
+     * @throws IOException as {@link #decode(byte[])}, and when the declared size is too large
+     */
+    default BufferedImage decode(byte[] encoded, int maxWidth, int maxHeight) throws IOException {
+        ImageHeader.requireWithin(encoded, maxWidth, maxHeight);
+        return decode(encoded);
+    }
+
     /** Short name for logs and the HUD: "imageio" or "libjpeg-turbo". */
     String name();
 
