@@ -9,7 +9,12 @@ import net.jpountz.xxhash.XXHashFactory;
 
 /** Stable slide identities: canonical path + size + modification time of the slide's descriptor. */
 public final class SlideIds {
-    private static final XXHash64 HASH = XXHashFactory.fastestJavaInstance().hash64();
+    /**
+     * The safe (plain Java) implementation: the Unsafe one makes JDK 24+ print warnings at first
+     * use and the JNI one warns without --enable-native-access; a key is ~100 bytes, so the 4-5x
+     * they would save is under a microsecond (benchmarks/README.md, HashBenchmark).
+     */
+    private static final XXHash64 HASH = XXHashFactory.safeInstance().hash64();
 
     private SlideIds() {
     }
