@@ -93,10 +93,17 @@ public record CacheSizes(long l1Bytes, long l2Bytes) {
             }
             MemoryPoolMXBean pool = tenured.get();
             long max = pool.getUsage().getMax() > 0 ? pool.getUsage().getMax() : Runtime.getRuntime().maxMemory();
-            pool.setCollectionUsageThreshold((long) (max * THRESHOLD));
-            HeapWatch watch = new HeapWatch(pool, max, onPressure);
-            ((NotificationEmitter) ManagementFactory.getMemoryMXBean()).addNotificationListener(watch.listener, null, null);
-            return Optional.of(watch);
+            try {
+                pool.setCollectionUsageThreshold((long) (max * THRESHOLD));
+                HeapWatch watch = new HeapWatch(pool, max, onPressure);
+                ((NotificationEmitter) ManagementFactory.getMemoryMXBean()).addNotificationListener(watch.listener, null, null);
+                return Optional.of(watch);
+            } catch (RuntimeException e) {
+                // a JVM that refuses (a security manager of old, an odd collector): caches keep their size
+                System.getLogger(CacheSizes.class.getName()).log(System.Logger.Level.INFO,
+                        "no heap watch on " + pool.getName() + ": " + e);
+                return Optional.empty();
+            }
         }
 
         /** The old generation: a heap pool with usage thresholds (young pools have none), the largest such. */

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalDouble;
 import org.tilescope.engine.decode.TileDecoder;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;

@@ -24,7 +24,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
-import org.tilescope.engine.decode.TileDecoder;
 
 /**
  * FastPATH {@code .fastpath} folders. metadata.json numbers levels from the LOWEST resolution
