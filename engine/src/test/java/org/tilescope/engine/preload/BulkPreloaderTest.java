@@ -168,6 +168,8 @@ class BulkPreloaderTest {
             fs.add(p.warm(seen, k));
         }
         CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(GUARD.toSeconds(), TimeUnit.SECONDS);
+        // ready() waits for the thumbnail's level only: a coarser level's read may still be under way
+        awaitTrue(() -> p.stats().readsInFlight() + p.stats().decodesInFlight() == 0, "the open's reads to end");
         long inL2 = tileCount(seen.info()); // level 0 warmed, the coarse levels loaded by open
         long readsBefore = p.stats().sourceReads();
 
