@@ -66,7 +66,7 @@ public final class ViewCommand extends SlideCommand implements Callable<Integer>
             long failed = pipeline.stats().failedTiles();
             if (failed > 0) {
                 spec.commandLine().getErr().println("tilescope: " + slide + ": " + failed
-                        + " tile(s) could not be read; painted from a coarser level");
+                        + " tile(s) could not be read; painted from the nearest level that could be");
                 return 1;
             }
         }

@@ -70,7 +70,7 @@ public final class SlideRenderer {
         TileScheduler scheduler = new TileScheduler(pipeline, slide);
         Viewport vp = viewport(view, w, h, 1, 0, 0, 1);
         SlideInfo info = slide.info();
-        int level = info.bestLevelForDownsample(vp.downsample());
+        int level = scheduler.levelFor(vp); // coarser than the best when that needs too many tiles
         double ds = info.level(level).downsample();
         List<TileKey> keys = scheduler.visibleTiles(vp);
         List<CompletableFuture<DecodedTile>> futures = new ArrayList<>(keys.size());

@@ -9,20 +9,33 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import org.tilescope.engine.pyramid.PyramidProgress;
 import org.tilescope.engine.pyramid.Pyramids;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.tilescope.engine.slide.SlideInfo;
 import org.tilescope.engine.slide.SlideSource;
 
 /**
  * An open slide in the pipeline: its id, metadata, source and read queue, and once its coarse
  * levels are in, a whole-slide thumbnail that is always held so paint always has a fallback.
+ *
+ * <p>A handle whose slide changed on disk is retired, never closed under a view: it takes no new
+ * work, the reads it had queued end at once without touching the file, the ones running finish,
+ * and only then is its source closed.
  */
 public final class SlideHandle {
+    private static final System.Logger LOG = System.getLogger(SlideHandle.class.getName());
+    /** Longest a retired handle's running reads may take before they are interrupted. */
+    static final long DRAIN_SECONDS = 30;
+
     private final long id;
     private final URI location;
     private final SlideSource source;
     private final ThreadPoolExecutor reads;
     private final CompletableFuture<BufferedImage> thumbnail = new CompletableFuture<>();
     private volatile int thumbnailLevel = -1;
+    private final AtomicBoolean retired = new AtomicBoolean();
+    /** Set once its coarse levels were asked for, so a reopened slide gets them too. */
+    volatile boolean coarseRequested;
 
     SlideHandle(long id, URI location, SlideSource source, ThreadPoolExecutor reads) {
         this.id = id;
@@ -42,7 +55,7 @@ public final class SlideHandle {
 
     /** The local file or folder of the slide, or null when it is not local (a URL). */
     public Path path() {
-        return source.info().file().orElse(null);
+        return "file".equalsIgnoreCase(location.getScheme()) ? Path.of(location) : null;
     }
 
     public SlideInfo info() {
@@ -93,8 +106,49 @@ public final class SlideHandle {
         return reads;
     }
 
+    /**
+     * True once the slide changed on disk and this handle was replaced: it reads nothing more.
+     * Views of it should move to the replacement (see {@link TilePipeline#addSlideChangeListener}).
+     */
+    public boolean isRetired() {
+        return retired.get();
+    }
+
+    /**
+     * Retires this handle: new reads are refused, queued ones end without reading, running ones
+     * finish; the source closes once they have (or after {@value #DRAIN_SECONDS} s). False when it
+     * was retired already.
+     */
+    boolean retire() {
+        if (!retired.compareAndSet(false, true)) {
+            return false;
+        }
+        reads.shutdown();
+        Thread.ofVirtual().name("tilescope-drain-" + info().name()).start(() -> {
+            try {
+                if (!reads.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
+                    LOG.log(System.Logger.Level.WARNING, "{0}: reads still running {1} s after the slide changed;"
+                            + " interrupted", info().where(), DRAIN_SECONDS);
+                    Pools.shutdownNow(reads);
+                }
+            } catch (InterruptedException e) {
+                Pools.shutdownNow(reads);
+                Thread.currentThread().interrupt();
+            } finally {
+                closeSource();
+            }
+        });
+        return true;
+    }
+
+    /** Closes now: queued reads are dropped (their requests end cancelled), running ones interrupted. */
     void close() {
-        reads.shutdownNow();
+        retired.set(true);
+        Pools.shutdownNow(reads);
+        closeSource();
+    }
+
+    private void closeSource() {
         try {
             source.close();
         } catch (IOException ignored) {

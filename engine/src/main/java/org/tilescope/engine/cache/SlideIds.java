@@ -10,7 +10,11 @@ import net.jpountz.xxhash.XXHashFactory;
  * cached tiles across reopening, and a changed one gets new keys.
  */
 public final class SlideIds {
-    // the safe instance: the unsafe ones print JDK warnings, and an id hashes a few dozen bytes
+    /**
+     * The safe (plain Java) implementation: the Unsafe one makes JDK 24+ print warnings at first
+     * use and the JNI one warns without --enable-native-access; a key is ~100 bytes, so the 4-5x
+     * they would save is under a microsecond (benchmarks/README.md, HashBenchmark).
+     */
     private static final XXHash64 HASH = XXHashFactory.safeInstance().hash64();
 
     private SlideIds() {

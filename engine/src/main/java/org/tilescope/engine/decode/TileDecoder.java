@@ -20,20 +20,15 @@ public interface TileDecoder {
     BufferedImage decode(byte[] encoded) throws IOException;
 
     /**
-     * Decodes a tile that cannot legitimately be larger than {@code maxWidth} x {@code maxHeight}
-     * (see {@code SlideInfo.maxTileWidth}): an image, or an internal tile of it, that says it is
-     * larger is refused from its header, before any pixel memory is allocated. A few bytes of a
-     * damaged or hostile tile can declare 16384 x 16384 pixels; this keeps what decoding one
-     * allocates bounded by the level's tile size.
+     * Decodes a tile of known bounds, refusing one whose header declares more than
+     * {@code maxWidth} x {@code maxHeight} pixels before any pixel memory is allocated: a damaged
+     * or hostile tile must not make the decoder allocate what its header asks for.
      *
-     * @throws IOException as {@link #decode(byte[])}, and when the image exceeds the bound
+     * @throws IOException as {@link #decode(byte[])}, and when the declared size is too large
      */
     default BufferedImage decode(byte[] encoded, int maxWidth, int maxHeight) throws IOException {
-        BufferedImage img = decode(encoded);
-        if (img.getWidth() > maxWidth || img.getHeight() > maxHeight) {
-            throw new javax.imageio.IIOException(Images.tooLarge(img.getWidth(), img.getHeight(), maxWidth, maxHeight));
-        }
-        return img;
+        ImageHeader.requireWithin(encoded, maxWidth, maxHeight);
+        return decode(encoded);
     }
 
     /**

@@ -2,16 +2,20 @@ package org.tilescope.engine.preload;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.tilescope.engine.jobs.Job;
@@ -42,15 +46,28 @@ public final class BulkPreloader {
     static final long YIELD_POLL_NANOS = 2_000_000L;
     /** Headroom kept in L2: the foreground needs room too. */
     static final double L2_FILL_LIMIT = 0.95;
+    /**
+     * Longest the preloader waits for one read. The pipeline ends every request, but a read can
+     * hang in the kernel (a dead network mount): past this it is given up, so its permit comes
+     * back and neither the run nor its cancel can block forever.
+     */
+    static final Duration DEFAULT_STUCK_AFTER = Duration.ofSeconds(60);
 
     private final TilePipeline pipeline;
     private final JobManager jobs;
+    private final Duration stuckAfter;
     private final Set<Path> fullyCached = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Run> current = new AtomicReference<>();
 
     public BulkPreloader(TilePipeline pipeline, JobManager jobs) {
+        this(pipeline, jobs, DEFAULT_STUCK_AFTER);
+    }
+
+    /** With a shorter wait for stuck reads (tests). */
+    BulkPreloader(TilePipeline pipeline, JobManager jobs, Duration stuckAfter) {
         this.pipeline = pipeline;
         this.jobs = jobs;
+        this.stuckAfter = stuckAfter;
     }
 
     /** What a run has done so far. */
@@ -123,6 +140,8 @@ public final class BulkPreloader {
         final int depth;
         final Semaphore inFlight;
         final int maxInFlight;
+        /** This run's own views of its reads in flight; cancelling one gives its permit back. */
+        final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
         final Set<Integer> done = Collections.synchronizedSet(new HashSet<>());
         final List<Path> visited = Collections.synchronizedList(new ArrayList<>());
         volatile int centre;
@@ -172,10 +191,35 @@ public final class BulkPreloader {
                 preloadAll(ctx);
             } finally {
                 // however the run ends (done, full, cancelled), it ends with no read in flight:
-                // once done() completes, nothing of this run touches the disk or L2
-                inFlight.acquireUninterruptibly(maxInFlight);
-                inFlight.release(maxInFlight);
+                // once done() completes, nothing of this run touches the disk or L2. A read stuck
+                // past stuckAfter is given up instead, so the end never waits forever.
+                drain();
                 working = null;
+            }
+        }
+
+        /** Waits for this run's reads, at most {@code stuckAfter}; gives up the ones still out. */
+        private void drain() {
+            boolean interrupted = false;
+            try {
+                if (!inFlight.tryAcquire(maxInFlight, stuckAfter.toNanos(), TimeUnit.NANOSECONDS)) {
+                    giveUpOutstanding();
+                    inFlight.acquireUninterruptibly(maxInFlight);
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+                giveUpOutstanding();
+                inFlight.acquireUninterruptibly(maxInFlight);
+            }
+            inFlight.release(maxInFlight);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void giveUpOutstanding() {
+            for (CompletableFuture<?> f : List.copyOf(outstanding)) {
+                f.cancel(false); // its whenComplete gives the permit back
             }
         }
 
@@ -285,14 +329,18 @@ public final class BulkPreloader {
                             ctx.checkCancelled();
                         }
                         progress.workerStarted();
-                        CompletableFuture<?> f = pipeline.warm(h, key);
+                        // a copy: timing out or cancelling it must not touch the pipeline's own
+                        // future, which foreground requests may share
+                        CompletableFuture<?> f = pipeline.warm(h, key).copy()
+                                .orTimeout(stuckAfter.toNanos(), TimeUnit.NANOSECONDS);
+                        outstanding.add(f);
                         f.whenComplete((t, e) -> {
+                            outstanding.remove(f);
                             inFlight.release();
                             progress.workerFinished();
                             if (e != null) {
                                 failed.incrementAndGet();
-                                progress.addFailure(e.getCause() != null && e.getCause().getMessage() != null
-                                        ? e.getCause().getMessage() : String.valueOf(e.getMessage()));
+                                progress.addFailure(failureText(e, slide, key));
                             } else {
                                 int size = Math.max(0, pipeline.encodedSize(key));
                                 loaded.incrementAndGet();
@@ -303,14 +351,29 @@ public final class BulkPreloader {
                     }
                 }
             }
-            // this slide's reads finish before it counts as done
-            inFlight.acquire(maxInFlight);
+            // this slide's reads finish (or are given up as stuck) before it counts as done
+            while (!inFlight.tryAcquire(maxInFlight, 50, TimeUnit.MILLISECONDS)) {
+                ctx.checkCancelled();
+            }
             inFlight.release(maxInFlight);
             if (failed.get() == failuresBefore && depth >= fileLevels) {
                 fullyCached.add(slide);
             }
             return SlideResult.DONE;
         }
+    }
+
+    /** One line for a failed preload read. */
+    private String failureText(Throwable e, Path slide, TileKey key) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        String where = slide.getFileName() + ": tile (level " + key.level() + ", col " + key.col() + ", row " + key.row() + ")";
+        if (cause instanceof TimeoutException) {
+            return where + ": read stuck for " + stuckAfter.toSeconds() + " s; given up";
+        }
+        if (cause instanceof CancellationException && cause.getMessage() == null) {
+            return where + ": read given up when the run ended";
+        }
+        return cause.getMessage() != null ? cause.getMessage() : where + ": " + cause;
     }
 
     private static String folderName(List<Path> slides) {

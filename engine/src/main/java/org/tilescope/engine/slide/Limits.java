@@ -11,11 +11,10 @@ public final class Limits {
     /** Largest tile edge accepted. */
     static final int MAX_TILE_EDGE = 16384;
     /**
-     * Smallest tile edge accepted: TIFF tiles are multiples of 16, and no Deep Zoom or FastPATH
-     * writer goes below. A descriptor claiming 1 px tiles would have a viewer request millions of
-     * tiles for one screen, and 16 Mi x 16 Mi pixels in them is 2^48 tiles a level.
+     * Smallest tile edge accepted. Real writers use 240 to 1024; a tiny declared tile size turns one
+     * screen into hundreds of thousands of tile requests (and every real tile into a damaged one).
      */
-    static final int MIN_TILE_EDGE = 16;
+    public static final int MIN_TILE_EDGE = 16;
     /** Largest encoded tile accepted. */
     public static final int MAX_TILE_BYTES = 64 << 20;
     /** Largest descriptor (.dzi, metadata.json) accepted. */
@@ -41,9 +40,17 @@ public final class Limits {
             throw new SlideException(file, "invalid tile size " + tw + "x" + th);
         }
         if (tw < MIN_TILE_EDGE || th < MIN_TILE_EDGE) {
-            throw new SlideException(file, "tile size " + tw + "x" + th + " is below the " + MIN_TILE_EDGE
-                    + " px accepted");
+            throw new SlideException(file, "tile size " + tw + "x" + th + " is below the minimum of "
+                    + MIN_TILE_EDGE + " px a side");
         }
+    }
+
+    /**
+     * The widest (or tallest) a decoded tile of a level may be: its tile edge, the overlap on both
+     * sides, and a few pixels of slack for writers that pad. Anything larger is a damaged tile.
+     */
+    public static int maxTileEdge(int tileEdge, int overlap) {
+        return tileEdge + 2 * overlap + 8;
     }
 
     /** Reads a small whole file (a descriptor), refusing empty and oversized ones. */

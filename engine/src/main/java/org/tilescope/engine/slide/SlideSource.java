@@ -21,13 +21,6 @@ public interface SlideSource extends AutoCloseable {
         return info().location().toString();
     }
 
-    /**
-     * True when the slide at the location is no longer the one opened (rewritten, replaced,
-     * removed). Cheap enough to ask on every open of a pooled slide.
-     */
-    default boolean changedOnDisk() {
-        return false;
-    }
 
     /**
      * The encoded bytes of one tile, exactly as stored, made standalone: a JPEG (tables spliced
@@ -62,6 +55,16 @@ public interface SlideSource extends AutoCloseable {
      * its next read reopens what it needs, without parsing the slide again.
      */
     default void releaseHandles() {
+    }
+
+    /**
+     * True when the slide's files were rewritten since this source opened them: its levels and
+     * tiles may no longer match the disk, and it should be opened again. Cheap enough to ask after
+     * every read (implementations look at the disk at most about once a second, and right after a
+     * failed read). Sources that cannot tell say false.
+     */
+    default boolean changedOnDisk() {
+        return false;
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -27,6 +28,8 @@ import org.tilescope.engine.jobs.JobManager;
 import org.tilescope.engine.jobs.JobSnapshot;
 import org.tilescope.engine.jobs.JobState;
 import org.tilescope.engine.cache.CacheSizes;
+import org.tilescope.engine.cache.FakeSlide;
+import org.tilescope.engine.cache.SlideIds;
 import org.tilescope.engine.view.PaintPlan;
 import org.tilescope.engine.cache.SlideHandle;
 import org.tilescope.engine.cache.TileKey;
@@ -187,6 +190,8 @@ class BulkPreloaderTest {
             fs.add(p.warm(seen, k));
         }
         CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(GUARD.toSeconds(), TimeUnit.SECONDS);
+        // ready() waits for the thumbnail's level only: a coarser level's read may still be under way
+        awaitTrue(() -> p.stats().readsInFlight() + p.stats().decodesInFlight() == 0, "the open's reads to end");
         long inL2 = tileCount(seen.info()); // level 0 warmed, the coarse levels loaded by open
         long readsBefore = p.stats().sourceReads();
 
@@ -375,5 +380,58 @@ class BulkPreloaderTest {
             }
         }
         assertEquals(reads, p.stats().sourceReads(), "a switch after the preload read from the slide files");
+    }
+
+    /**
+     * A slide file whose level-0 reads never return for the tiles in {@code stuck} (a dead network
+     * mount): an in-memory slide registered under a real file's path and id, so the preloader finds it.
+     */
+    private SlideHandle stuckSlide(TilePipeline p, Path dir, Semaphore release, int stuckTiles) throws IOException {
+        Path file = Files.writeString(dir.resolve("stuck.fake"), "stands for a slide").toRealPath();
+        FakeSlide fake = new FakeSlide(4096, 4096, 256, 70); // level 0: 256 tiles, not loaded at open
+        for (int i = 0; i < stuckTiles; i++) {
+            fake.faults.put("0/" + (i % 16) + "_" + (i / 16), () -> {
+                release.acquireUninterruptibly();
+                return null;
+            });
+        }
+        SlideHandle h = p.open(SlideIds.of(file.toString()), file, fake);
+        return h;
+    }
+
+    @Test
+    void cancelEndsARunWhoseReadsAreStuck(@TempDir Path dir) throws Exception {
+        TilePipeline p = pipeline(64L << 20);
+        Semaphore release = new Semaphore(0);
+        try {
+            SlideHandle h = stuckSlide(p, dir, release, 256);
+            h.ready().get(GUARD.toSeconds(), TimeUnit.SECONDS);
+            BulkPreloader pre = new BulkPreloader(p, jobs(), Duration.ofMillis(300));
+            JobHandle job = pre.start(List.of(h.path()), h.path(), BulkPreloader.ALL_LEVELS, 2);
+            awaitTrue(() -> release.getQueueLength() >= 2, "two preload reads stuck in the slide");
+            job.cancel();
+            JobSnapshot end = awaitEnd(job);
+            assertEquals(JobState.CANCELLED, end.state());
+        } finally {
+            release.release(1000);
+        }
+    }
+
+    @Test
+    void stuckReadsAreGivenUpAndTheRunGoesOn(@TempDir Path dir) throws Exception {
+        TilePipeline p = pipeline(64L << 20);
+        Semaphore release = new Semaphore(0);
+        try {
+            SlideHandle h = stuckSlide(p, dir, release, 2);
+            h.ready().get(GUARD.toSeconds(), TimeUnit.SECONDS);
+            BulkPreloader pre = new BulkPreloader(p, jobs(), Duration.ofMillis(300));
+            JobSnapshot end = awaitEnd(pre.start(List.of(h.path()), h.path(), BulkPreloader.ALL_LEVELS, 2));
+            assertEquals(JobState.DONE, end.state());
+            assertEquals(2, end.failures(), end.toString());
+            assertTrue(end.firstFailures().stream().allMatch(f -> f.contains("read stuck")), end.firstFailures().toString());
+            assertEquals(tileCount(h.info()) - 2, pre.status().tilesLoaded() + pre.status().tilesSkipped());
+        } finally {
+            release.release(1000);
+        }
     }
 }

@@ -222,6 +222,28 @@ public final class Fixtures {
         }
     }
 
+    /**
+     * A copy of a JPEG whose frame header (SOFn) declares {@code width} x {@code height} pixels:
+     * what a damaged or hostile tile looks like to a decoder that believes its header.
+     */
+    public static byte[] withDeclaredSize(byte[] jpeg, int width, int height) {
+        byte[] b = jpeg.clone();
+        int i = 2;
+        while (i + 9 <= b.length) {
+            int marker = b[i + 1] & 0xFF;
+            int length = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
+            if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+                b[i + 5] = (byte) (height >> 8);
+                b[i + 6] = (byte) height;
+                b[i + 7] = (byte) (width >> 8);
+                b[i + 8] = (byte) width;
+                return b;
+            }
+            i += 2 + length;
+        }
+        throw new IllegalArgumentException("no frame header");
+    }
+
     /** The .dzi text for a slide. */
     public static String dziXml(String format, int tileSize, int overlap, long width, long height) {
         return """

@@ -89,8 +89,8 @@ public final class DeepZoomSource implements LocalSlideSource {
         if (Files.isDirectory(path) && name.endsWith("_files")) {
             dzi = path.resolveSibling(name.substring(0, name.length() - "_files".length()) + ".dzi");
         }
+        FileStamp stamp = FileStamp.of(dzi); // before the parse, so a change during it shows
         Descriptor d = parseDescriptor(dzi);
-        FileStamp stamp = FileStamp.of(dzi);
         String base = dzi.getFileName().toString();
         int dot = base.lastIndexOf('.');
         Path filesDir = dzi.resolveSibling((dot > 0 ? base.substring(0, dot) : base) + "_files");
@@ -144,6 +144,7 @@ public final class DeepZoomSource implements LocalSlideSource {
         try {
             long size = Files.size(tile);
             if (size == 0) {
+                stamp.suspect();
                 throw new TileException(path, level, col, row, "empty tile file " + rel);
             }
             if (size > Limits.MAX_TILE_BYTES) {
@@ -151,11 +152,14 @@ public final class DeepZoomSource implements LocalSlideSource {
             }
             return Files.readAllBytes(tile);
         } catch (NoSuchFileException e) {
-            throw new TileException(path, level, col, row, "missing file " + rel);
+            stamp.suspect(); // a rewrite in progress looks like this too
+            throw TileException.missing(path, level, col, row, "missing file " + rel);
         } catch (TileException e) {
             throw e;
         } catch (IOException e) {
-            throw new TileException(path, level, col, row, "cannot read " + rel + ": " + e.getMessage(), e);
+            // too many open files, an interrupted read, a network share's hiccup: may pass
+            stamp.suspect();
+            throw TileException.transientFailure(path, level, col, row, "cannot read " + rel + ": " + e.getMessage(), e);
         }
     }
 

@@ -58,8 +58,8 @@ public final class FastPathSource implements LocalSlideSource {
 
     public static SlideSource open(Path dir) throws IOException {
         Path metaFile = dir.resolve("metadata.json");
+        FileStamp metaStamp = FileStamp.of(metaFile); // before the parse, so a change during it shows
         byte[] metaBytes = Limits.readDescriptor(metaFile);
-        FileStamp stamp = FileStamp.of(metaFile);
         JsonNode meta;
         try {
             meta = new ObjectMapper().readTree(metaBytes);
@@ -129,6 +129,19 @@ public final class FastPathSource implements LocalSlideSource {
         if (tileFormat.equals("pack_v2") || (tileFormat.isEmpty() && packed)) {
             SlideInfo info = new SlideInfo(dir.toUri(), "fastpath", tileSize, tileSize, 0, levels, mpp, mag,
                     hasThumb ? List.of("thumbnail") : List.of());
+            List<Path> stamped = new ArrayList<>();
+            stamped.add(metaFile); // first: it names the slide (its identity)
+            for (FpLevel f : fp) {
+                stamped.add(dir.resolve("tiles").resolve("level_" + f.fpLevel() + ".idx"));
+                stamped.add(dir.resolve("tiles").resolve("level_" + f.fpLevel() + ".pack"));
+            }
+            // taken before the indexes are read, so a rewrite while they are read shows at the first look
+            FileStamp early;
+            try {
+                early = FileStamp.of(stamped);
+            } catch (SlideException e) {
+                early = null; // a missing file: PackLevel.open below says which, in its own words
+            }
             PackLevel[] packs = new PackLevel[fp.size()];
             try {
                 for (int i = 0; i < fp.size(); i++) {
@@ -142,6 +155,7 @@ public final class FastPathSource implements LocalSlideSource {
                 }
                 throw e;
             }
+            FileStamp stamp = early != null ? early : FileStamp.of(stamped);
             return new FastPathSource(info, stamp, hasThumb ? thumb : null, packs);
         }
         if (tileFormat.equals("dzsave") || tileFormat.isEmpty() || tileFormat.equals("dz")) {
@@ -169,7 +183,7 @@ public final class FastPathSource implements LocalSlideSource {
                     throw new SlideException(dir, "missing level folder tiles_files/" + folder);
                 }
             }
-            return new DeepZoomSource(info, stamp, filesDir, ext, folders, hasThumb ? thumb : null);
+            return new DeepZoomSource(info, metaStamp, filesDir, ext, folders, hasThumb ? thumb : null);
         }
         throw new SlideException(metaFile, "unsupported tile_format '" + tileFormat + "' (pack_v2 or dzsave)");
     }
@@ -183,7 +197,12 @@ public final class FastPathSource implements LocalSlideSource {
     public byte[] readTile(int level, int col, int row) throws IOException {
         LevelInfo l = info.level(level);
         l.requireTile(col, row);
-        return packs[level].read(path, level, col, row);
+        try {
+            return packs[level].read(path, level, col, row);
+        } catch (IOException e) {
+            stamp.suspect(); // a pack or index rewritten under us reads as garbage first
+            throw e;
+        }
     }
 
     @Override
@@ -292,7 +311,7 @@ public final class FastPathSource implements LocalSlideSource {
             int len = lengths[i];
             String where = packFile.getFileName() + " (col " + col + ", row " + row + ")";
             if (len == 0) {
-                throw new TileException(slide, level, col, row, "missing tile: empty entry in index for " + where);
+                throw TileException.missing(slide, level, col, row, "missing tile: empty entry in index for " + where);
             }
             if (len < 0) {
                 throw new TileException(slide, level, col, row, "index entry points past the end of " + where);
@@ -305,7 +324,8 @@ public final class FastPathSource implements LocalSlideSource {
             } catch (TileException e) {
                 throw e;
             } catch (IOException e) {
-                throw new TileException(slide, level, col, row, "cannot read " + where + ": " + e.getMessage(), e);
+                throw TileException.transientFailure(slide, level, col, row,
+                        "cannot read " + where + ": " + e.getMessage(), e);
             }
         }
 

@@ -438,12 +438,13 @@ public final class TiffSource implements LocalSlideSource {
         long n = l.byteCounts()[i];
         Path file = in.path();
         if (n == 0) {
-            throw new TileException(file, level, col, row, "missing tile (TileByteCount is 0)");
+            throw TileException.missing(file, level, col, row, "missing tile (TileByteCount is 0)");
         }
         if (n < 0 || n > Limits.MAX_TILE_BYTES) {
             throw new TileException(file, level, col, row, "tile too large (" + Long.toUnsignedString(n) + " bytes)");
         }
         if (off < 0 || off > in.size() - n) {
+            stamp.suspect();
             throw new TileException(file, level, col, row, "truncated TIFF: tile data at offset "
                     + Long.toUnsignedString(off) + " (+" + n + " bytes) is past the end of the file ("
                     + in.size() + " bytes)");
@@ -454,7 +455,9 @@ public final class TiffSource implements LocalSlideSource {
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException e) {
-            throw new TileException(file, level, col, row, "cannot read tile data: " + e.getMessage(), e);
+            // an I/O hiccup, or the file shrank because it is being rewritten: may pass
+            stamp.suspect();
+            throw TileException.transientFailure(file, level, col, row, "cannot read tile data: " + e.getMessage(), e);
         }
         Image im = l.image();
         if (im.compression() == COMPRESSION_JPEG) {
