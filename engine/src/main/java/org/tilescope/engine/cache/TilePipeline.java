@@ -49,6 +49,7 @@ public final class TilePipeline implements AutoCloseable {
     private final ConcurrentHashMap<TileKey, InFlight> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<TileKey, TileException> failed = new ConcurrentHashMap<>();
     private final List<TileListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<TileKey>> l2Removals = new CopyOnWriteArrayList<>();
     private final AtomicInteger readsInFlight = new AtomicInteger();
     private final AtomicInteger decodesInFlight = new AtomicInteger();
     private final LongAdder sourceReads = new LongAdder();
@@ -73,6 +74,11 @@ public final class TilePipeline implements AutoCloseable {
         this.l2 = Caffeine.newBuilder()
                 .maximumWeight(sizes.l2Bytes())
                 .weigher((TileKey k, byte[] b) -> b.length)
+                .removalListener((TileKey k, byte[] b, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                    if (k != null && cause != com.github.benmanes.caffeine.cache.RemovalCause.REPLACED) {
+                        l2Removed(k);
+                    }
+                })
                 .executor(Runnable::run)
                 .recordStats()
                 .build();
@@ -419,6 +425,28 @@ public final class TilePipeline implements AutoCloseable {
         }
         inFlight.remove(f.key, f);
         f.future.completeExceptionally(e);
+    }
+
+    /**
+     * Hears every tile that leaves L2 (evicted for room, or cleared), on the thread that caused
+     * it: keep it cheap and never block. The navigator's "in cache" marks depend on it.
+     */
+    public void addL2RemovalListener(java.util.function.Consumer<TileKey> l) {
+        l2Removals.add(l);
+    }
+
+    public void removeL2RemovalListener(java.util.function.Consumer<TileKey> l) {
+        l2Removals.remove(l);
+    }
+
+    private void l2Removed(TileKey key) {
+        for (var l : l2Removals) {
+            try {
+                l.accept(key);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "L2 removal listener failed", e);
+            }
+        }
     }
 
     public void addListener(TileListener l) {
