@@ -5,6 +5,7 @@ import org.tilescope.app.render.SlideRenderer;
 import org.tilescope.app.render.ViewState;
 import org.tilescope.app.settings.Settings;
 import org.tilescope.app.swing.Edt;
+import org.tilescope.app.swing.EdtWatchdog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -51,6 +52,7 @@ public class ViewerWindowTest {
     Path dir;
     TilePipeline pipeline;
     MainWindow window;
+    EdtWatchdog watchdog;
     final List<String> errors = new CopyOnWriteArrayList<>();
 
     @BeforeAll
@@ -105,6 +107,7 @@ public class ViewerWindowTest {
             w.setVisible(true);
             return w;
         });
+        watchdog = EdtWatchdog.install(); // every event from here on must leave the EDT within 250 ms
     }
 
     @AfterEach
@@ -116,6 +119,10 @@ public class ViewerWindowTest {
             });
         }
         pipeline.close();
+        if (watchdog != null) {
+            watchdog.close();
+            assertTrue(watchdog.stalls().isEmpty(), watchdog.report());
+        }
         assertTrue(VIOLATIONS.isEmpty(), "Swing touched off the EDT: " + VIOLATIONS);
     }
 
@@ -234,6 +241,70 @@ public class ViewerWindowTest {
         assertNotNull(entries.get(2).error(), "the broken slide shows why");
         assertTrue(entries.get(2).error().contains("empty"), entries.get(2).error());
         assertEquals(1, (int) Edt.call(() -> window.navigator().slideList().getSelectedIndex()), "current slide highlighted");
+    }
+
+    @Test
+    void aFolderThatCannotBeListedShowsTheFolderAndTheReason() throws Exception {
+        Path gone = dir.resolve("gone");
+        Edt.call(() -> {
+            window.navigator().showFolderOf(gone.resolve("x.dzi"));
+            return null;
+        });
+        waitFor(() -> window.navigator().listingError() != null, "the listing error");
+        String shown = Edt.call(() -> window.navigator().listingError());
+        assertTrue(shown.startsWith(gone.toString()) && shown.contains("not a folder"), shown);
+        assertTrue(Edt.call(() -> window.navigator().entries().isEmpty()));
+        // a folder that lists clears it
+        Path lib = slideFolder();
+        openAndWait(lib.resolve("a.dzi"));
+        waitFor(() -> window.navigator().entries().size() == 3, "the folder listing");
+        assertEquals(null, Edt.call(() -> window.navigator().listingError()));
+    }
+
+    @Test
+    void theRecentMenuListsTheSlidesThatStillExist() throws Exception {
+        Path lib = slideFolder();
+        openAndWait(lib.resolve("a.dzi"));
+        openAndWait(lib.resolve("b.dzi"));
+        waitFor(() -> window.recentMenu().getItemCount() == 2, "two recent slides");
+        Files.delete(lib.resolve("a.dzi"));
+        TestSlides.writeDzi(lib, "c", 600, 400, 256, 0);
+        openAndWait(lib.resolve("c.dzi"));
+        waitFor(() -> window.recentMenu().getItemCount() == 2
+                && window.recentMenu().getItem(0).getText().startsWith("c.dzi")
+                && window.recentMenu().getItem(1).getText().startsWith("b.dzi"), "c and b, not the deleted a");
+    }
+
+    @Test
+    void anOutOfMemoryErrorOnTheEdtEmptiesTheCachesSaysSoAndTheWindowGoesOn() throws Exception {
+        Path lib = slideFolder();
+        openAndWait(lib.resolve("a.dzi"));
+        waitFor(() -> window.pane().lastPlan() != null && window.pane().lastPlan().complete(), "a sharp view");
+        // what is left right after the clear (the view's next frame may ask for tiles again at once)
+        long[] leftAfterClear = {-1};
+        OutOfMemoryGuard guard = new OutOfMemoryGuard(() -> {
+            pipeline.clearAll();
+            pipeline.cleanUp();
+            leftAfterClear[0] = pipeline.stats().l1().bytes() + pipeline.stats().l2().bytes();
+        }, window::showNotice);
+        Thread.UncaughtExceptionHandler previous = guard.install();
+        try {
+            SwingUtilities.invokeLater(() -> {
+                throw new OutOfMemoryError("Java heap space (thrown by the test)");
+            });
+            waitFor(() -> window.notice().startsWith("Out of memory in AWT-EventQueue"), "the status line");
+            assertEquals(1, guard.outOfMemoryCount());
+            assertEquals(0, leftAfterClear[0], "L1 and L2 emptied");
+            // the window goes on: it takes input and brings the view back sharp
+            Edt.call(() -> {
+                window.pane().zoomBy(2);
+                return null;
+            });
+            waitFor(() -> window.pane().lastPlan() != null && window.pane().lastPlan().complete()
+                    && pipeline.stats().l1().entries() > 0, "a sharp view again");
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previous);
+        }
     }
 
     @Test
