@@ -79,6 +79,9 @@ public final class TilePane extends JComponent {
     private Adjustments adjustments = Adjustments.NONE;
     private int[] lut;
     private BufferedImage backBuffer;
+    /** The thumbnail scaled to the overview once: scaling it every frame cost tens of ms of EDT time. */
+    private BufferedImage overview;
+    private BufferedImage overviewOf;
     private Point2D cursorSlide;
     private PaintPlan lastPlan;
     private PipelineStats hudStats;
@@ -416,12 +419,7 @@ public final class TilePane extends JComponent {
         }
         g.setColor(new Color(0, 0, 0, 120));
         g.fillRoundRect(r.x - 4, r.y - 4, r.width + 8, r.height + 8, 8, 8);
-        Object interp = g.getRenderingHint(RenderingHints.KEY_INTERPOLATION);
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(slide.thumbnail(), r.x, r.y, r.width, r.height, null);
-        if (interp != null) {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, interp);
-        }
+        g.drawImage(overviewImage(slide.thumbnail(), r.width, r.height), r.x, r.y, null);
         // the screen's outline mapped into the overview (a rotated view gives a rotated outline)
         SlideInfo info = slide.info();
         AffineTransform toOverview = new AffineTransform();
@@ -440,6 +438,23 @@ public final class TilePane extends JComponent {
         } catch (java.awt.geom.NoninvertibleTransformException ignored) {
             // a degenerate view has no outline to draw
         }
+    }
+
+    /** The thumbnail at the overview's size, scaled (bilinear) only when the thumbnail or the size changes. */
+    private BufferedImage overviewImage(BufferedImage thumbnail, int w, int h) {
+        if (overview == null || overviewOf != thumbnail || overview.getWidth() != w || overview.getHeight() != h) {
+            BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = img.createGraphics();
+            try {
+                g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                g.drawImage(thumbnail, 0, 0, w, h, null);
+            } finally {
+                g.dispose();
+            }
+            overview = img;
+            overviewOf = thumbnail;
+        }
+        return overview;
     }
 
     /** The slide point an overview click at (x, y) means, or null outside it. */
