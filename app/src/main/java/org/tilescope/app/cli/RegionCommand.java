@@ -1,5 +1,6 @@
 package org.tilescope.app.cli;
 
+import org.tilescope.app.render.ImageFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -9,6 +9,7 @@ import java.awt.Shape;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.NoninvertibleTransformException;
 import java.awt.geom.Point2D;
+import java.awt.image.BufferedImage;
 import org.tilescope.engine.slide.SlideInfo;
 
 /**
@@ -20,6 +21,9 @@ public final class OverviewLayer implements Layer {
     /** Longest side of the overview map, in screen pixels. */
     public static final int MAX_SIDE = 220;
     private volatile boolean visible = true;
+    /** The thumbnail scaled to the map's size, made again only when either changes (scaling it per frame costs ms). */
+    private BufferedImage scaled;
+    private BufferedImage scaledFrom;
 
     @Override
     public String name() {
@@ -65,8 +69,7 @@ public final class OverviewLayer implements Layer {
         }
         g.setColor(new Color(0, 0, 0, 120));
         g.fillRoundRect(r.x - 4, r.y - 4, r.width + 8, r.height + 8, 8, 8);
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(ctx.thumbnail(), r.x, r.y, r.width, r.height, null);
+        g.drawImage(scaled(ctx.thumbnail(), r.width, r.height), r.x, r.y, null);
         SlideInfo info = ctx.info();
         AffineTransform toOverview = new AffineTransform();
         toOverview.translate(r.x, r.y);
@@ -81,6 +84,22 @@ public final class OverviewLayer implements Layer {
         } catch (NoninvertibleTransformException ignored) {
             // a degenerate view has no outline to draw
         }
+    }
+
+    private synchronized BufferedImage scaled(BufferedImage thumbnail, int w, int h) {
+        if (scaled == null || scaledFrom != thumbnail || scaled.getWidth() != w || scaled.getHeight() != h) {
+            BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = img.createGraphics();
+            try {
+                g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                g.drawImage(thumbnail, 0, 0, w, h, null);
+            } finally {
+                g.dispose();
+            }
+            scaled = img;
+            scaledFrom = thumbnail;
+        }
+        return scaled;
     }
 
     /** The slide point shown at a screen point on the map, or null off it. */

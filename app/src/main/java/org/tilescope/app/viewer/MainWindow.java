@@ -4,8 +4,6 @@ import org.tilescope.app.importing.ImportDialog;
 import org.tilescope.app.jobs.MetricsView;
 import org.tilescope.app.jobs.ProgressPanel;
 import org.tilescope.app.navigator.SlideNavigator;
-import org.tilescope.app.render.Adjustments;
-import org.tilescope.app.render.SlideRenderer;
 import org.tilescope.app.render.ViewState;
 import org.tilescope.app.settings.Settings;
 import org.tilescope.app.settings.Theme;
@@ -32,7 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import javax.imageio.ImageIO;
 import javax.swing.AbstractAction;
 import javax.swing.BorderFactory;
 import javax.swing.JButton;
@@ -85,8 +82,13 @@ public final class MainWindow extends JFrame {
     private javax.swing.Timer pyramidWatch;
     private final JSplitPane right;
     private final Map<Long, ViewState> views = new HashMap<>();
+    /** Opens slides, and nothing else: a long export or a slow disk check never queues in front of an open. */
     private final ExecutorService opener = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("tilescope-open").daemon(true).factory());
+    /** Small disk checks for the UI (does a recent slide still exist?), in order, off the EDT. */
+    private final ExecutorService fileChecks = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("tilescope-ui-files").daemon(true).factory());
+    private final JLabel statusNotice = new JLabel();
     private final JMenu recentMenu = new JMenu("Open Recent");
     private final JobManager jobs;
     private final BulkPreloader preloader;
@@ -119,6 +121,8 @@ public final class MainWindow extends JFrame {
         this.progressPanel = new ProgressPanel(jobs);
         this.metricsView = new MetricsView(new Metrics(pipeline), this::preloadLoad);
         navigator.setCachedTest(preloader::isFullyCached);
+        // L2 evicted (or was cleared of) a tile of a slide marked "in cache": the mark goes
+        preloader.addUncachedListener(p -> Edt.run(navigator::refreshCached));
         navigator.setFolderListener((dir, slides) -> startPreload(slides));
         progressPanel.addSnapshotListener(this::heard);
         progressPanel.setOverall(this::preloadOverall);
@@ -318,7 +322,8 @@ public final class MainWindow extends JFrame {
         opener.submit(() -> {
             try {
                 Path target = abs;
-                if (Files.isDirectory(abs) && !Files.isRegularFile(abs.resolve("metadata.json"))) {
+                boolean folder = Files.isDirectory(abs) && !Files.isRegularFile(abs.resolve("metadata.json"));
+                if (folder) {
                     target = firstReadable(abs);
                 }
                 SlideHandle h = pipeline.open(target);
@@ -327,7 +332,7 @@ public final class MainWindow extends JFrame {
                         result.cancel(false);
                         return; // the user asked for another slide meanwhile
                     }
-                    show(h, abs);
+                    show(h, folder);
                     result.complete(h);
                 });
             } catch (Exception e) {
@@ -357,7 +362,8 @@ public final class MainWindow extends JFrame {
         throw new java.io.IOException(dir + ": no slides in this folder");
     }
 
-    private void show(SlideHandle h, Path asked) {
+    /** @param askedForFolder the user opened a folder, and this is its first readable slide */
+    private void show(SlideHandle h, boolean askedForFolder) {
         SlideHandle previous = pane.slide();
         if (previous != null && pane.view() != null) {
             views.put(previous.id(), pane.view());
@@ -366,7 +372,7 @@ public final class MainWindow extends JFrame {
         navigator.showFolderOf(h.path());
         // the run goes on from this slide outward (a new folder starts its own run once listed)
         preloader.recentre(h.path());
-        if (Files.isDirectory(asked) && !asked.equals(h.path())) {
+        if (askedForFolder) {
             navigator.select(h.path());
         }
         info.show(h.info());
@@ -453,12 +459,30 @@ public final class MainWindow extends JFrame {
         progress.setStringPainted(true);
         JPanel east = new JPanel(new java.awt.FlowLayout(java.awt.FlowLayout.RIGHT, 8, 0));
         east.setOpaque(false);
+        statusNotice.setVisible(false);
+        east.add(statusNotice);
         JButton indicator = progressPanel.indicator();
         indicator.setMargin(new java.awt.Insets(0, 6, 0, 6));
         east.add(indicator);
         east.add(progress);
         bar.add(east, BorderLayout.EAST);
         return bar;
+    }
+
+    /**
+     * A one-line notice in the status bar that stays until the next one (export finished, out of
+     * memory): unlike the cursor position, moving the mouse does not wipe it.
+     */
+    public void showNotice(String text) {
+        Edt.assertEdt();
+        statusNotice.setText(text);
+        statusNotice.setToolTipText(text);
+        statusNotice.setVisible(text != null && !text.isEmpty());
+    }
+
+    /** The notice shown, or "" (tests). */
+    public String notice() {
+        return statusNotice.isVisible() ? statusNotice.getText() : "";
     }
 
     private void setStatus(String s) {
@@ -680,12 +704,29 @@ public final class MainWindow extends JFrame {
         return fullscreen;
     }
 
+    /** Asks the disk which recent slides still exist (off the EDT), then fills the menu on the EDT. */
     private void rebuildRecent() {
+        try {
+            fileChecks.submit(() -> {
+                List<Path> recent = settings.recent();
+                Edt.run(() -> fillRecent(recent));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the window is closing
+        }
+    }
+
+    private void fillRecent(List<Path> recent) {
         recentMenu.removeAll();
-        for (Path p : settings.recent()) {
+        for (Path p : recent) {
             recentMenu.add(item(p.getFileName().toString() + "  —  " + p.getParent(), null, e -> open(p)));
         }
         recentMenu.setEnabled(recentMenu.getItemCount() > 0);
+    }
+
+    /** The "Open Recent" menu (tests). */
+    JMenu recentMenu() {
+        return recentMenu;
     }
 
     private void chooseAndOpen(boolean folder) {
@@ -709,25 +750,33 @@ public final class MainWindow extends JFrame {
             return;
         }
         Path out = fc.getSelectedFile().toPath();
-        int w = pane.getWidth();
-        int hh = pane.getHeight();
-        setStatus("Exporting " + out.getFileName() + "…");
-        opener.submit(() -> {
-            try {
-                var img = SlideRenderer.export(pipeline, h, v, w, hh);
-                Adjustments a = pane.adjustments();
-                if (!a.isIdentity()) {
-                    int[] px = ((java.awt.image.DataBufferInt) img.getRaster().getDataBuffer()).getData();
-                    Adjustments.apply(a.table(), px, 0, px.length);
-                }
-                SlideRenderer.paintLayers(img, h, v, pane.exportLayers());
-                ImageIO.write(img, "png", out.toFile());
-                Edt.run(() -> setStatus("Exported " + out));
-            } catch (Exception e) {
-                Edt.run(() -> JOptionPane.showMessageDialog(this, e.getMessage(), "Export failed",
-                        JOptionPane.ERROR_MESSAGE));
+        if (!out.getFileName().toString().contains(".")) {
+            out = out.resolveSibling(out.getFileName() + ".png");
+        }
+        export(h, v, pane.getWidth(), pane.getHeight(), out);
+    }
+
+    /**
+     * Exports a view of a slide to a PNG or JPEG as a background job: its progress and a cancel
+     * button show in the progress panel; opening slides goes on meanwhile.
+     */
+    public JobHandle export(SlideHandle h, ViewState v, int w, int hh, Path out) {
+        Edt.assertEdt();
+        ExportJob job = new ExportJob(pipeline, h, v, w, hh, pane.adjustments(), pane.exportLayers(), out);
+        JobHandle handle = jobs.submit(job);
+        showNotice("Exporting " + out.getFileName() + "…");
+        handle.done().whenComplete((s, e) -> Edt.run(() -> {
+            if (s != null && s.state() == JobState.DONE) {
+                showNotice("Exported " + out);
+            } else if (s != null && s.state() == JobState.CANCELLED) {
+                showNotice("Export of " + out.getFileName() + " cancelled");
+            } else {
+                String why = s != null ? s.reason() : String.valueOf(e);
+                showNotice("Export of " + out.getFileName() + " failed");
+                errorDialog.accept("Export failed", wrap(out + ": " + why));
             }
-        });
+        }));
+        return handle;
     }
 
     private final class DropHandler extends TransferHandler {
@@ -757,8 +806,10 @@ public final class MainWindow extends JFrame {
         progressPanel.dispose();
         metricsView.dispose();
         jobs.close();
+        preloader.close();
         pane.dispose();
         navigator.shutdown();
         opener.shutdownNow();
+        fileChecks.shutdownNow();
     }
 }

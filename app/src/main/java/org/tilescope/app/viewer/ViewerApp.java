@@ -28,8 +28,10 @@ public final class ViewerApp {
      */
     public static MainWindow launch(Path path, Settings settings, Path cacheDir) {
         TilePipeline pipeline = TilePipeline.createDefault();
+        // asked here, on the launching thread: following the system runs gsettings, never on the EDT
+        boolean dark = Theme.isDark(Theme.parse(settings.get("theme", Theme.SYSTEM.name())));
         MainWindow w = Edt.call(() -> {
-            Theme.apply(Theme.parse(settings.get("theme", Theme.SYSTEM.name())));
+            Theme.install(dark);
             // preload and other long work; the window closes it when it closes
             MainWindow win = new MainWindow(pipeline, settings, new JobManager(2));
             win.addWindowListener(new java.awt.event.WindowAdapter() {
@@ -41,10 +43,12 @@ public final class ViewerApp {
             win.setVisible(true);
             return win;
         });
+        new OutOfMemoryGuard(pipeline::clearAll, w::showNotice).install();
+        installExitDeadline(settings);
         if (path != null) {
             Edt.run(() -> w.open(path));
         } else {
-            List<Path> recent = settings.recent();
+            List<Path> recent = settings.recent(); // asks the disk: on the launching thread, not the EDT
             if (!recent.isEmpty()) {
                 Edt.run(() -> w.open(recent.getFirst()));
             } else {
@@ -52,6 +56,31 @@ public final class ViewerApp {
             }
         }
         return w;
+    }
+
+    /** How long shutdown hooks may take before the process is halted. */
+    static final long EXIT_DEADLINE_MS = 5000;
+
+    /**
+     * However the process is asked to end (SIGTERM, the window closed, Quit), it ends: settings
+     * get a bounded flush, and a daemon timer halts the JVM if any shutdown hook (ours, a
+     * library's, the toolkit's) is still running after {@value #EXIT_DEADLINE_MS} ms. The timer
+     * thread is made now, so starting it at exit needs next to no memory, even with a full heap.
+     */
+    static void installExitDeadline(Settings settings) {
+        Thread halter = Thread.ofPlatform().name("tilescope-exit-deadline").daemon(true).unstarted(() -> {
+            try {
+                Thread.sleep(EXIT_DEADLINE_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("tilescope: shutdown still running after " + EXIT_DEADLINE_MS + " ms; stopping now");
+            Runtime.getRuntime().halt(1);
+        });
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("tilescope-exit").unstarted(() -> {
+            halter.start();
+            settings.flush(1000);
+        }));
     }
 
     /** Builds the demo slide if needed (off the EDT, progress in the status bar), then opens it. */
@@ -69,9 +98,10 @@ public final class ViewerApp {
                 Path dzi = DemoSlide.ensure(cacheDir,
                         (done, total) -> Edt.run(() -> w.showProgress("Making the demo slide", done, total)),
                         closed::get);
+                boolean made = Files.exists(dzi);
                 Edt.run(() -> {
                     w.showProgress("", 1, 1);
-                    if (Files.exists(dzi)) {
+                    if (made) {
                         w.open(dzi);
                     }
                 });

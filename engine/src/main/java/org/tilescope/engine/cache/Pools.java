@@ -4,6 +4,7 @@ import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.tilescope.engine.metrics.PoolRegistry;
 
 /** The named, bounded, priority-ordered executors the pipeline runs on. */
 final class Pools {
@@ -31,6 +32,7 @@ final class Pools {
         ThreadPoolExecutor e = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new PriorityBlockingQueue<>(), f);
         e.allowCoreThreadTimeOut(true);
+        PoolRegistry.shared().register("decode", e); // the metrics view shows its load
         return e;
     }
 
@@ -44,6 +46,7 @@ final class Pools {
         ThreadPoolExecutor e = new ThreadPoolExecutor(concurrency, concurrency, 2, TimeUnit.SECONDS,
                 new PriorityBlockingQueue<>(), f);
         e.allowCoreThreadTimeOut(true);
+        PoolRegistry.shared().register("reads", e); // one per slide; the metrics view adds them up
         return e;
     }
 

@@ -79,9 +79,13 @@ public final class SlideHandle {
         return thumbnail;
     }
 
-    /** The whole slide at {@link #thumbnailLevel()}, or null until {@link #ready()} completes. */
+    /**
+     * The whole slide at {@link #thumbnailLevel()}; null until {@link #ready()} completes, and
+     * null for good when no coarse tile could be read (ready() says why). Never throws: it is
+     * asked on every frame.
+     */
     public BufferedImage thumbnail() {
-        return thumbnail.getNow(null);
+        return thumbnail.isDone() && !thumbnail.isCompletedExceptionally() ? thumbnail.join() : null;
     }
 
     /** The level the thumbnail shows, its pixels being that level's; -1 before it exists. */

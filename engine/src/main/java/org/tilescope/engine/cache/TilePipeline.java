@@ -77,6 +77,7 @@ public final class TilePipeline implements AutoCloseable {
     private final List<TileListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<SlideChange>> slideChangeListeners = new CopyOnWriteArrayList<>();
     private final CacheSizes.HeapWatch heapWatch;
+    private final List<Consumer<TileKey>> l2Removals = new CopyOnWriteArrayList<>();
     /** Memory relief takes from L1 and L2 in turn, L1 first. */
     private boolean relieveL2Next;
     private final AtomicInteger readsInFlight = new AtomicInteger();
@@ -103,6 +104,11 @@ public final class TilePipeline implements AutoCloseable {
         this.l2 = Caffeine.newBuilder()
                 .maximumWeight(sizes.l2Bytes())
                 .weigher((TileKey k, byte[] b) -> b.length)
+                .removalListener((TileKey k, byte[] b, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                    if (k != null && cause != com.github.benmanes.caffeine.cache.RemovalCause.REPLACED) {
+                        l2Removed(k);
+                    }
+                })
                 .executor(Runnable::run)
                 .recordStats()
                 .build();
@@ -671,6 +677,28 @@ public final class TilePipeline implements AutoCloseable {
                 l.accept(change);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "slide change listener failed", e);
+            }
+        }
+    }
+
+    /**
+     * Hears every tile that leaves L2 (evicted for room, or cleared), on the thread that caused
+     * it: keep it cheap and never block. The navigator's "in cache" marks depend on it.
+     */
+    public void addL2RemovalListener(Consumer<TileKey> l) {
+        l2Removals.add(l);
+    }
+
+    public void removeL2RemovalListener(Consumer<TileKey> l) {
+        l2Removals.remove(l);
+    }
+
+    private void l2Removed(TileKey key) {
+        for (var l : l2Removals) {
+            try {
+                l.accept(key);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "L2 removal listener failed", e);
             }
         }
     }

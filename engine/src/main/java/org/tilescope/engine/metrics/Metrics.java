@@ -2,6 +2,7 @@ package org.tilescope.engine.metrics;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tilescope.engine.cache.PipelineStats;
@@ -13,10 +14,17 @@ import org.tilescope.engine.cache.TilePipeline;
  */
 public final class Metrics {
     private final TilePipeline pipeline;
+    private final PoolRegistry pools;
     private final AtomicLong peakHeap = new AtomicLong();
 
+    /** Metrics of a pipeline, with the pools of the process's {@link PoolRegistry#shared() registry}. */
     public Metrics(TilePipeline pipeline) {
+        this(pipeline, PoolRegistry.shared());
+    }
+
+    public Metrics(TilePipeline pipeline, PoolRegistry pools) {
         this.pipeline = pipeline;
+        this.pools = pools;
     }
 
     /** Work of one pool: running and waiting. */
@@ -30,7 +38,7 @@ public final class Metrics {
      * @param heapPeak      the most seen in use by this sampler since start
      * @param l1Bytes       decoded tiles
      * @param l2Bytes       encoded tiles
-     * @param pools         reads, decode, tokenize, preload
+     * @param pools         each pool that exists (see {@link PoolRegistry}), then the preload
      * @param processCpu    0..1 of all cores, or -1 when the platform does not say
      */
     public record Snapshot(long heapUsed, long heapCommitted, long heapMax, long heapPeak, long l1Bytes, long l2Bytes,
@@ -47,11 +55,9 @@ public final class Metrics {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             cpu = os.getProcessCpuLoad();
         }
-        List<PoolLoad> pools = List.of(
-                new PoolLoad("reads", s.readsInFlight(), 0),
-                new PoolLoad("decode", s.decodesInFlight(), 0),
-                new PoolLoad("tokenize", 0, 0),
-                new PoolLoad("preload", preloadActive, preloadQueued));
-        return new Snapshot(used, heap.getCommitted(), heap.getMax(), peak, s.l1().bytes(), s.l2().bytes(), pools, cpu, s);
+        List<PoolLoad> loads = new ArrayList<>(this.pools.loads());
+        loads.add(new PoolLoad("preload", preloadActive, preloadQueued));
+        return new Snapshot(used, heap.getCommitted(), heap.getMax(), peak, s.l1().bytes(), s.l2().bytes(),
+                List.copyOf(loads), cpu, s);
     }
 }

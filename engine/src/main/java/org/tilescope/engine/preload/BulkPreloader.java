@@ -57,6 +57,16 @@ public final class BulkPreloader {
     private final JobManager jobs;
     private final Duration stuckAfter;
     private final Set<Path> fullyCached = ConcurrentHashMap.newKeySet();
+    /** Slide id to path, for the fully cached slides: an L2 removal names the slide by id. */
+    private final ConcurrentHashMap<Long, Path> cachedIds = new ConcurrentHashMap<>();
+    /**
+     * Slides being preloaded now, and whether L2 lost one of their tiles meanwhile. A run that
+     * ends early leaves its entry (one per slide at most); the slide's next preload resets it.
+     */
+    private final ConcurrentHashMap<Long, Boolean> loading = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<Path>> uncachedListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.function.Consumer<TileKey> onL2Removal = this::l2Removed;
     private final AtomicReference<Run> current = new AtomicReference<>();
 
     public BulkPreloader(TilePipeline pipeline, JobManager jobs) {
@@ -68,6 +78,31 @@ public final class BulkPreloader {
         this.pipeline = pipeline;
         this.jobs = jobs;
         this.stuckAfter = stuckAfter;
+        pipeline.addL2RemovalListener(onL2Removal);
+    }
+
+    /**
+     * Hears a slide that was fully cached and no longer is (L2 evicted or cleared one of its
+     * tiles), on the thread that caused the removal: hand it on, do not work there.
+     */
+    public void addUncachedListener(java.util.function.Consumer<Path> l) {
+        uncachedListeners.add(l);
+    }
+
+    /** Stops hearing the pipeline (the window that owns this preloader closed). */
+    public void close() {
+        pipeline.removeL2RemovalListener(onL2Removal);
+    }
+
+    private void l2Removed(TileKey key) {
+        long id = key.slideId();
+        loading.computeIfPresent(id, (k, v) -> Boolean.TRUE);
+        Path p = cachedIds.remove(id);
+        if (p != null && fullyCached.remove(p)) {
+            for (var l : uncachedListeners) {
+                l.accept(p);
+            }
+        }
     }
 
     /** What a run has done so far. */
@@ -292,6 +327,7 @@ public final class BulkPreloader {
             long tiles = levels.stream().mapToLong(LevelInfo::tileCount).sum();
             progress.addTotal(tiles, 0);
             long failuresBefore = failed.get();
+            loading.put(h.id(), Boolean.FALSE);
             long counted = 0;
             for (LevelInfo l : levels) {
                 progress.setDetail(String.format(Locale.ROOT, "%s, level %d (%d x %d tiles)",
@@ -357,7 +393,13 @@ public final class BulkPreloader {
             }
             inFlight.release(maxInFlight);
             if (failed.get() == failuresBefore && depth >= fileLevels) {
+                cachedIds.put(h.id(), slide);
                 fullyCached.add(slide);
+            }
+            // marked first, checked after: a removal at any moment either finds the mark or the flag
+            if (Boolean.TRUE.equals(loading.remove(h.id()))) {
+                cachedIds.remove(h.id());
+                fullyCached.remove(slide); // L2 lost one of its tiles while it loaded
             }
             return SlideResult.DONE;
         }

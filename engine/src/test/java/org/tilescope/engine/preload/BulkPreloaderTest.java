@@ -329,6 +329,53 @@ class BulkPreloaderTest {
     }
 
     @Test
+    void aSlideLosingATileFromL2IsNoLongerMarkedCached() throws Exception {
+        TilePipeline p = pipeline(bytesPerSlide * 11 / 10);
+        BulkPreloader pre = new BulkPreloader(p, jobs());
+        List<Path> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        pre.addUncachedListener(heard::add);
+        awaitEnd(pre.start(slides, slides.get(0)));
+        Path first = slides.get(0).toAbsolutePath().normalize();
+        assertTrue(pre.isFullyCached(first));
+        SlideHandle h0 = p.openWithoutLoading(first);
+        List<TileKey> firstKeys = new ArrayList<>();
+        for (int level = 0; level < h0.info().levelCount(); level++) {
+            firstKeys.addAll(keys(h0, level));
+        }
+        // the user views the other slides, again and again: L2 makes room by evicting slide 0's tiles
+        // (a tile read more often wins its place over one read once, so a few rounds are needed)
+        for (int round = 0; round < 20 && firstKeys.stream().allMatch(p::encodedCached); round++) {
+            p.clearDecoded();
+            List<CompletableFuture<?>> all = new ArrayList<>();
+            for (Path s : slides.subList(1, SLIDES)) {
+                SlideHandle h = p.openWithoutLoading(s);
+                for (int level = 0; level < h.info().levelCount(); level++) {
+                    for (TileKey k : keys(h, level)) {
+                        all.add(p.request(h, k, org.tilescope.engine.cache.Priority.VISIBLE, null, 0)
+                                .handle((t, e) -> t));
+                    }
+                }
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(GUARD.toSeconds(), TimeUnit.SECONDS);
+            p.cleanUp();
+        }
+        assertFalse(firstKeys.stream().allMatch(p::encodedCached), "L2 kept every tile of slide 0: nothing to test");
+        assertTrue(p.stats().l2().evictions() > 0);
+        assertFalse(pre.isFullyCached(first), "slide 0 lost tiles from L2 but is still marked cached");
+        assertEquals(List.of(first), heard, "the listener hears it once");
+    }
+
+    @Test
+    void clearingL2ClearsEveryCachedMark() throws Exception {
+        TilePipeline p = pipeline(64L << 20);
+        BulkPreloader pre = new BulkPreloader(p, jobs());
+        awaitEnd(pre.start(slides, slides.get(0)));
+        assertTrue(slides.stream().allMatch(pre::isFullyCached));
+        p.clearAll();
+        assertTrue(slides.stream().noneMatch(pre::isFullyCached));
+    }
+
+    @Test
     void aCorruptSlideIsAFailureAndTheRunGoesOn(@TempDir Path bad) throws Exception {
         Path empty = Files.createFile(bad.resolve("empty.dzi"));
         String dzi = Files.readString(slides.get(0));
