@@ -14,6 +14,7 @@ import org.tilescope.engine.cache.TilePipeline;
 public final class Metrics {
     private final TilePipeline pipeline;
     private final AtomicLong peakHeap = new AtomicLong();
+    private volatile java.util.function.Supplier<PoolLoad> tokenize = () -> new PoolLoad("tokenize", 0, 0);
 
     public Metrics(TilePipeline pipeline) {
         this.pipeline = pipeline;
@@ -37,6 +38,11 @@ public final class Metrics {
                            List<PoolLoad> pools, double processCpu, PipelineStats pipeline) {
     }
 
+    /** Where the tokenize pool's load comes from (the library's pool, once a library is open). */
+    public void setTokenizeLoad(java.util.function.Supplier<PoolLoad> source) {
+        tokenize = source;
+    }
+
     /** Samples now. Cheap enough to call a few times a second. */
     public Snapshot sample(int preloadActive, int preloadQueued) {
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
@@ -50,7 +56,7 @@ public final class Metrics {
         List<PoolLoad> pools = List.of(
                 new PoolLoad("reads", s.readsInFlight(), 0),
                 new PoolLoad("decode", s.decodesInFlight(), 0),
-                new PoolLoad("tokenize", 0, 0),
+                tokenize.get(),
                 new PoolLoad("preload", preloadActive, preloadQueued));
         return new Snapshot(used, heap.getCommitted(), heap.getMax(), peak, s.l1().bytes(), s.l2().bytes(), pools, cpu, s);
     }
