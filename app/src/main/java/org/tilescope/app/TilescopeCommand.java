@@ -7,6 +7,12 @@ import org.tilescope.app.cli.RegionCommand;
 import org.tilescope.app.cli.ThumbnailCommand;
 import org.tilescope.app.cli.ViewCommand;
 import org.tilescope.app.cli.CliErrors;
+import org.tilescope.app.cli.library.ContextCommand;
+import org.tilescope.app.cli.library.DuplicatesCommand;
+import org.tilescope.app.cli.library.ScanCommand;
+import org.tilescope.app.cli.library.SearchCommand;
+import org.tilescope.app.cli.library.TagCommand;
+import org.tilescope.app.cli.library.TagsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +20,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tilescope", mixinStandardHelpOptions = true, version = "Tilescope 0.1.0",
         description = "Viewer and tools for gigapixel tiled images: Deep Zoom, FastPATH, pyramidal TIFF and SVS.",
         subcommands = {InfoCommand.class, RegionCommand.class, ThumbnailCommand.class, ViewCommand.class, DoctorCommand.class,
-                CommandLine.HelpCommand.class})
+                ScanCommand.class, SearchCommand.class, TagCommand.class, TagsCommand.class, DuplicatesCommand.class,
+                ContextCommand.class, CommandLine.HelpCommand.class})
 public final class TilescopeCommand implements Runnable {
 
     @Override
@@ -37,6 +44,8 @@ public final class TilescopeCommand implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(CliErrors::handle);
+        // "tag SLIDE -old" removes a tag: an unknown option there is a tag edit, not an error
+        cl.getSubcommands().get("tag").setUnmatchedOptionsArePositionalParams(true);
         return cl.execute(args);
     }
 }

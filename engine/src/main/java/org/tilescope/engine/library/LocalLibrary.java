@@ -451,6 +451,10 @@ final class LocalLibrary implements Library {
     void persistNow(ScanRun timedFor) {
         long t0 = System.nanoTime();
         try {
+            if (!store.hasPending()) {
+                index.commit();
+                return; // nothing new: no write (a rescan that found no change costs no fsync)
+            }
             LibraryStore.Outcome o = store.persist();
             slideChangesSincePersist.set(0);
             completeDurable(o.durableSeq(), null);

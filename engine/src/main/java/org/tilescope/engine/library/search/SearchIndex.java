@@ -49,6 +49,18 @@ import org.apache.lucene.util.IOUtils;
  */
 public final class SearchIndex implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SearchIndex.class.getName());
+    /**
+     * Lucene logs a warning on every start when the incubating Vector API is not enabled; the
+     * library's index is small enough not to need it, so the line is only noise on the command
+     * line. Held here: java.util.logging keeps loggers weakly, and a collected one forgets its level.
+     */
+    private static final java.util.logging.Logger LUCENE_VECTOR_LOG = quiet("org.apache.lucene.internal.vectorization");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
+        l.setLevel(java.util.logging.Level.SEVERE);
+        return l;
+    }
     /** Bumped when the document layout or the analysis changes: an index of another format is rebuilt. */
     static final String FORMAT = "1";
     static final String FORMAT_KEY = "tilescope.index.format";
