@@ -354,6 +354,30 @@ class LibraryTest {
     }
 
     @Test
+    void aScanShowsAsTwoJobsThatEnd() throws Exception {
+        Path root = tmp.resolve("slides");
+        dzi(root, "j1", 200, 150);
+        note(root, "j1.txt", "job test");
+        try (Library lib = Library.open(folders());
+             org.tilescope.engine.jobs.JobManager jobs = new org.tilescope.engine.jobs.JobManager(2)) {
+            LibraryScan scan = lib.scan(List.of(root), jobs);
+            ScanReport r = scan.report().get(60, TimeUnit.SECONDS);
+            assertEquals(1, r.slides());
+            assertTrue(scan.status().done());
+            assertEquals("1 slide", scan.status().describe());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            // snapshots are published every 150 ms or so: wait for the final ones
+            while (System.nanoTime() < deadline && jobs.snapshots().stream().anyMatch(j -> !j.state().isFinal())) {
+                Thread.sleep(20);
+            }
+            Map<String, org.tilescope.engine.jobs.JobState> states = jobs.snapshots().stream().collect(Collectors.toMap(
+                    org.tilescope.engine.jobs.JobSnapshot::kind, org.tilescope.engine.jobs.JobSnapshot::state));
+            assertEquals(Map.of("library-scan", org.tilescope.engine.jobs.JobState.DONE,
+                    "library-tokenize", org.tilescope.engine.jobs.JobState.DONE), states);
+        }
+    }
+
+    @Test
     void eventsTellListenersAboutNewSlides() throws Exception {
         Path root = tmp.resolve("slides");
         dzi(root, "e1", 200, 150);
