@@ -65,3 +65,6 @@ fi
 
 echo "== background preload: foreground tile latency, preload MB/s vs cat, switch after preload =="
 TILESCOPE_CORPUS="$corpus" TILESCOPE_BIG="$big" benchmarks/scripts/preload-bench.sh
+
+echo "== slide library: scan/rescan, tokenization vs JTokkit, search vs grep (10,000 generated slides) =="
+benchmarks/scripts/library-bench.sh

@@ -346,16 +346,30 @@ final class LocalLibrary implements Library {
         mergeQueue.add(new MergeTask(run, body));
     }
 
+    /**
+     * Searches see the merger's updates after a refresh. Refreshing after every small batch would
+     * make a Lucene segment per batch (and merges to clean them up); at most one refresh per
+     * interval keeps a 10,000-slide scan cheap while a result still shows within the interval.
+     */
+    static final long REFRESH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private void mergeLoop() {
         List<MergeTask> tasks = new ArrayList<>();
+        MergeCycle cycle = new MergeCycle();
+        long lastRefresh = System.nanoTime() - REFRESH_INTERVAL_NANOS;
+        boolean dirty = false;
         while (true) {
             try {
-                tasks.add(mergeQueue.take());
+                long wait = dirty ? REFRESH_INTERVAL_NANOS - (System.nanoTime() - lastRefresh) : Long.MAX_VALUE;
+                MergeTask first = wait == Long.MAX_VALUE ? mergeQueue.take()
+                        : mergeQueue.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    tasks.add(first);
+                }
             } catch (InterruptedException e) {
                 return;
             }
             mergeQueue.drainTo(tasks, 4096);
-            MergeCycle cycle = new MergeCycle();
             boolean stop = false;
             for (MergeTask t : tasks) {
                 if (t == STOP) {
@@ -372,20 +386,25 @@ final class LocalLibrary implements Library {
                     t.run.addMergeNanos(System.nanoTime() - t0);
                     cycle.runs.add(t.run);
                 }
+                dirty = true;
             }
             tasks.clear();
-            long t0 = System.nanoTime();
-            try {
-                index.refresh();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "search index refresh failed: " + e, e);
+            if (dirty && (stop || System.nanoTime() - lastRefresh >= REFRESH_INTERVAL_NANOS)) {
+                long t0 = System.nanoTime();
+                try {
+                    index.refresh();
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "search index refresh failed: " + e, e);
+                }
+                putThisCycle.clear();
+                lastRefresh = System.nanoTime();
+                for (ScanRun r : activeRuns) {
+                    r.addMergeNanos(lastRefresh - t0);
+                }
+                afterCycle(cycle);
+                cycle = new MergeCycle();
+                dirty = false;
             }
-            putThisCycle.clear();
-            long refreshNanos = System.nanoTime() - t0;
-            for (ScanRun r : activeRuns) {
-                r.addMergeNanos(refreshNanos);
-            }
-            afterCycle(cycle);
             if (stop) {
                 return;
             }
@@ -466,8 +485,13 @@ final class LocalLibrary implements Library {
             LOG.log(Level.WARNING, folders.data() + ": could not write the library: " + e.getMessage(), e);
             completeDurable(Long.MAX_VALUE, e);
         } finally {
+            long spent = System.nanoTime() - t0;
             if (timedFor != null) {
-                timedFor.addPersistNanos(System.nanoTime() - t0);
+                timedFor.addPersistNanos(spent);
+            } else {
+                for (ScanRun r : activeRuns) {
+                    r.addPersistNanos(spent); // the every-1,000-slides writes during a scan
+                }
             }
         }
     }
@@ -610,6 +634,10 @@ final class LocalLibrary implements Library {
         }
         activeRuns.add(run);
         run.report().whenComplete((r, e) -> activeRuns.remove(run));
+        if (previous == null) {
+            // while the walk finds the first slides, load Lucene's indexing code
+            Thread.ofPlatform().name("tilescope-search-warmup").daemon(true).start(SearchIndex::warmUp);
+        }
         if (jobs == null) {
             Thread.ofVirtual().name("tilescope-library-scan").start(() -> run.execute(null));
         } else {
@@ -684,7 +712,7 @@ final class LocalLibrary implements Library {
         Path p = Path.of(path);
         long tk = textKey(s.checksum(), u.note());
         boolean exact = s.tokensExact() >= 0 && s.tokensKey() == tk;
-        return new LibrarySlide(p, SlideExaminer.name(p), s.format(), s.width(), s.height(), s.levels(),
+        return new LibrarySlide(p, SlideExaminer.name(p, s.format()), s.format(), s.width(), s.height(), s.levels(),
                 s.mpp() == null ? OptionalDouble.empty() : OptionalDouble.of(s.mpp()),
                 s.magnification() == null ? OptionalDouble.empty() : OptionalDouble.of(s.magnification()),
                 s.bytes(), Instant.ofEpochMilli(s.modified()), fp, s.sidecars().stream().map(Path::of).toList(),

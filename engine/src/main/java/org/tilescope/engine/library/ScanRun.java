@@ -50,6 +50,8 @@ final class ScanRun implements LibraryScan {
     private final AtomicInteger toTokenize = new AtomicInteger();
     private final AtomicInteger removed = new AtomicInteger();
     private final AtomicInteger examining = new AtomicInteger();
+    /** Slides the walk found, examined or not: what "N slides found" counts while scanning. */
+    private final AtomicInteger discovered = new AtomicInteger();
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final List<ScanReport.Failure> failures = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
@@ -77,7 +79,8 @@ final class ScanRun implements LibraryScan {
 
     @Override
     public Status status() {
-        return new Status(found.get(), failed.get(), tokenized.get(), toTokenize.get(), walking, report.isDone());
+        int shown = report.isDone() ? found.get() : Math.max(found.get(), discovered.get() - failed.get());
+        return new Status(shown, failed.get(), tokenized.get(), toTokenize.get(), walking, report.isDone());
     }
 
     @Override
@@ -144,7 +147,11 @@ final class ScanRun implements LibraryScan {
                     return;
                 }
                 examining.incrementAndGet();
+                discovered.incrementAndGet();
                 progressTotal(1);
+                if (discovered.get() == 1) {
+                    lib.merge(this, cycle -> cycle.runs.add(this)); // "1 slide found" shows at once
+                }
                 examiners.execute(() -> examine(c, key, permits));
             }, this::isCancelled);
         }
@@ -211,7 +218,7 @@ final class ScanRun implements LibraryScan {
                     lib.slideChanged(1);
                     // searchable by name and metadata at once; notes follow from the tokenizer
                     List<String> tags = lib.store.read(st -> st.userData(key).tags());
-                    lib.index.put(new IndexedDoc(key, SlideExaminer.name(Path.of(key)), s.format(), tags,
+                    lib.index.put(new IndexedDoc(key, SlideExaminer.name(Path.of(key), s.format()), s.format(), tags,
                             String.join("\n", SlideExaminer.metadataLines(s)), "", "", 0, 0));
                     c.changed(key);
                     toTokenize.incrementAndGet();

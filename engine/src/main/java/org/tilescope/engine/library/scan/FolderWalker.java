@@ -30,6 +30,11 @@ import org.tilescope.engine.slide.Slides;
 public final class FolderWalker {
     /** The sidecar extensions, tried after the slide's base name. */
     public static final List<String> SIDECAR_EXTENSIONS = List.of(".txt", ".md", ".json", ".geojson");
+    /**
+     * Folders listed at once. Enough to keep a disk or a network share busy; few enough that the
+     * slides of the first folders are examined (and shown) while the rest are still being listed.
+     */
+    static final int LISTING_CONCURRENCY = 8;
 
     private FolderWalker() {
     }
@@ -54,7 +59,8 @@ public final class FolderWalker {
         Phaser pending = new Phaser(1);
         try (ExecutorService threads = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("tilescope-scan-", 0).factory())) {
-            Walk walk = new Walk(threads, pending, visited, unlisted, folders, found, cancelled);
+            Walk walk = new Walk(threads, pending, new java.util.concurrent.Semaphore(LISTING_CONCURRENCY), visited,
+                    unlisted, folders, found, cancelled);
             for (Path root : roots) {
                 Path abs = root.toAbsolutePath().normalize();
                 if (!Files.isDirectory(abs)) {
@@ -71,7 +77,8 @@ public final class FolderWalker {
         return new Result(folders.get(), List.copyOf(unlisted));
     }
 
-    private record Walk(ExecutorService threads, Phaser pending, Set<Object> visited, List<Unlisted> unlisted,
+    private record Walk(ExecutorService threads, Phaser pending, java.util.concurrent.Semaphore listing,
+                        Set<Object> visited, List<Unlisted> unlisted,
                         java.util.concurrent.atomic.AtomicInteger folders, Consumer<Candidate> found,
                         BooleanSupplier cancelled) {
 
@@ -83,9 +90,16 @@ public final class FolderWalker {
             pending.register();
             threads.execute(() -> {
                 try {
-                    if (!cancelled.getAsBoolean()) {
-                        list(dir);
+                    listing.acquire();
+                    try {
+                        if (!cancelled.getAsBoolean()) {
+                            list(dir);
+                        }
+                    } finally {
+                        listing.release();
                     }
+                } catch (InterruptedException e) {
+                    unlisted.add(new Unlisted(dir, "interrupted"));
                 } catch (RuntimeException e) {
                     unlisted.add(new Unlisted(dir, e.toString()));
                 } finally {

@@ -99,16 +99,21 @@ public final class SlideExaminer {
         return FolderWalker.baseName(slide.getFileName().toString(), Files.isDirectory(slide));
     }
 
+    /** The display name, when the format says whether the slide is a folder (no file system look). */
+    public static String name(Path slide, String format) {
+        return FolderWalker.baseName(slide.getFileName().toString(), "fastpath".equals(format));
+    }
+
     /** The metadata as lines of text, for the search document, the token count and the LLM context. */
     public static List<String> metadataLines(StoredSlide s) {
-        List<String> lines = new java.util.ArrayList<>();
+        List<String> lines = new java.util.ArrayList<>(4);
         lines.add("Format: " + s.format());
-        lines.add(String.format(Locale.ROOT, "Size: %d x %d px, %d levels", s.width(), s.height(), s.levels()));
+        lines.add("Size: " + s.width() + " x " + s.height() + " px, " + s.levels() + " levels");
         if (s.mpp() != null) {
-            lines.add(String.format(Locale.ROOT, "Resolution: %s µm/px", trim(s.mpp())));
+            lines.add("Resolution: " + trim(s.mpp()) + " µm/px");
         }
         if (s.magnification() != null) {
-            lines.add(String.format(Locale.ROOT, "Magnification: %sx", trim(s.magnification())));
+            lines.add("Magnification: " + trim(s.magnification()) + "x");
         }
         return lines;
     }

@@ -1,7 +1,6 @@
 package org.tilescope.engine.library.text;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -41,9 +40,15 @@ public final class NoteReader {
     public static Note read(Path file, int limit) throws IOException {
         byte[] bytes;
         boolean truncated;
-        try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes(limit);
-            truncated = bytes.length == limit && in.read() >= 0;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            long size = ch.size();
+            // one read of the known size (a note is usually a few KB); a file still growing is cut there
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(size, limit));
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // fill
+            }
+            bytes = buf.position() == buf.capacity() ? buf.array() : java.util.Arrays.copyOf(buf.array(), buf.position());
+            truncated = size > limit;
         }
         List<String> warnings = new ArrayList<>();
         if (truncated) {
@@ -59,6 +64,9 @@ public final class NoteReader {
      * at the limit may end inside a character: that tail is dropped quietly, it is not bad input.
      */
     static String decode(byte[] bytes, boolean truncated, Path file, List<String> warnings) {
+        if (isAscii(bytes)) {
+            return new String(bytes, StandardCharsets.US_ASCII); // most notes: no decoder needed
+        }
         int start = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF ? 3 : 0;
         ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
         CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
@@ -75,6 +83,15 @@ public final class NoteReader {
                 throw new IllegalStateException(impossible);
             }
         }
+    }
+
+    private static boolean isAscii(byte[] b) {
+        for (byte x : b) {
+            if (x < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String run(CharsetDecoder d, ByteBuffer in, boolean truncated) throws CharacterCodingException {

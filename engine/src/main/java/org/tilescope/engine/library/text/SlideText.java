@@ -58,7 +58,7 @@ public record SlideText(String name, List<String> metadata, List<Note> notes, St
                 }
             }
         }
-        return new SlideText(SlideExaminer.name(slide), SlideExaminer.metadataLines(stored), notes, user.note(),
+        return new SlideText(SlideExaminer.name(slide, stored.format()), SlideExaminer.metadataLines(stored), notes, user.note(),
                 annotations.stream().distinct().toList(), warnings);
     }
 
