@@ -72,3 +72,5 @@ echo "== slides without a pyramid: per-tile reduced decode and encode, thumbnail
     org.tilescope.benchmarks.PyramidTileBenchmark
 ./mvnw -q -B -pl app -am package -DskipTests
 TILESCOPE_CORPUS="$corpus" benchmarks/scripts/nopyramid.sh
+echo "== slide library: scan/rescan, tokenization vs JTokkit, search vs grep (10,000 generated slides) =="
+benchmarks/scripts/library-bench.sh

@@ -8,14 +8,21 @@ import org.tilescope.app.cli.RegionCommand;
 import org.tilescope.app.cli.ThumbnailCommand;
 import org.tilescope.app.cli.ViewCommand;
 import org.tilescope.app.cli.CliErrors;
+import org.tilescope.app.cli.library.ContextCommand;
+import org.tilescope.app.cli.library.DuplicatesCommand;
+import org.tilescope.app.cli.library.ScanCommand;
+import org.tilescope.app.cli.library.SearchCommand;
+import org.tilescope.app.cli.library.TagCommand;
+import org.tilescope.app.cli.library.TagsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The top-level command: subcommands for the command line. */
 @Command(name = "tilescope", mixinStandardHelpOptions = true, version = "Tilescope 0.1.0",
         description = "Viewer and tools for gigapixel tiled images: Deep Zoom, FastPATH, pyramidal TIFF and SVS.",
-        subcommands = {InfoCommand.class, RegionCommand.class, ThumbnailCommand.class, ViewCommand.class, DoctorCommand.class, ImportCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, RegionCommand.class, ThumbnailCommand.class, ViewCommand.class, DoctorCommand.class,
+                ImportCommand.class, ScanCommand.class, SearchCommand.class, TagCommand.class, TagsCommand.class,
+                DuplicatesCommand.class, ContextCommand.class, CommandLine.HelpCommand.class})
 public final class TilescopeCommand implements Runnable {
 
     @Override
@@ -38,6 +45,8 @@ public final class TilescopeCommand implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(CliErrors::handle);
+        // "tag SLIDE -old" removes a tag: an unknown option there is a tag edit, not an error
+        cl.getSubcommands().get("tag").setUnmatchedOptionsArePositionalParams(true);
         return cl.execute(args);
     }
 }

@@ -11,11 +11,17 @@ public final class CliErrors {
     private CliErrors() {
     }
 
+    /** A command with a --verbose option: its errors print their trace too. */
+    public interface Verbose {
+        boolean verbose();
+    }
+
     public static int handle(Exception e, CommandLine cl, ParseResult parsed) {
         PrintWriter err = cl.getErr();
         err.println("tilescope: " + describe(e));
         Object cmd = cl.getCommand();
-        if ((cmd instanceof SlideCommand sc && sc.verbose) || (cmd instanceof DoctorCommand dc && dc.verbose)) {
+        if ((cmd instanceof SlideCommand sc && sc.verbose) || (cmd instanceof DoctorCommand dc && dc.verbose)
+                || (cmd instanceof Verbose v && v.verbose())) {
             printTrace(e, err);
         }
         err.flush();

@@ -32,9 +32,7 @@ public final class Settings {
     }
 
     public static Path defaultDir() {
-        String xdg = System.getenv("XDG_CONFIG_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
-        return base.resolve("tilescope");
+        return org.tilescope.engine.library.LibraryFolders.fromEnvironment().config();
     }
 
     private void load() {

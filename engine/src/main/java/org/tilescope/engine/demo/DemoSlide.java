@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -81,27 +80,11 @@ public final class DemoSlide {
     }
 
     /**
-     * The platform's per-user cache folder for Tilescope: {@code $XDG_CACHE_HOME/tilescope} or
-     * {@code ~/.cache/tilescope} on Linux, {@code ~/Library/Caches/Tilescope} on macOS,
-     * {@code %LOCALAPPDATA%\Tilescope\cache} on Windows.
+     * The per-user cache folder for Tilescope ({@link org.tilescope.engine.library.LibraryFolders}
+     * knows the conventions: {@code TILESCOPE_CACHE}, {@code $XDG_CACHE_HOME/tilescope}, ...).
      */
     public static Path defaultCacheDir() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        Path home = Path.of(System.getProperty("user.home", "."));
-        if (os.startsWith("windows")) {
-            String local = System.getenv("LOCALAPPDATA");
-            Path base = local != null && !local.isBlank() ? Path.of(local) : home.resolve("AppData").resolve("Local");
-            return base.resolve("Tilescope").resolve("cache");
-        }
-        if (os.startsWith("mac")) {
-            return home.resolve("Library").resolve("Caches").resolve("Tilescope");
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        // The XDG spec says relative values are invalid and must be ignored.
-        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
-            return Path.of(xdg).resolve("tilescope");
-        }
-        return home.resolve(".cache").resolve("tilescope");
+        return org.tilescope.engine.library.LibraryFolders.fromEnvironment().cache();
     }
 
     /** Where the demo's {@code .dzi} lives (whether or not it has been built). */
