@@ -25,7 +25,7 @@ public final class InfoCommand extends SlideCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (SlideSource src = Slides.open(slide)) {
+        try (SlideSource src = Slides.open(location())) {
             SlideInfo info = src.info();
             out.print(json ? toJson(info) : toText(info));
             out.flush();

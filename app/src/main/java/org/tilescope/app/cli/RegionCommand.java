@@ -33,7 +33,7 @@ public final class RegionCommand extends SlideCommand implements Callable<Intege
     @Override
     public Integer call() throws Exception {
         ImageFiles.formatOf(out);
-        try (SlideSource src = Slides.open(slide)) {
+        try (SlideSource src = Slides.open(location())) {
             SlideInfo info = src.info();
             if (level < 0 || level >= info.levelCount()) {
                 throw new IllegalArgumentException(slide + ": level " + level + " does not exist (levels 0.."

@@ -3,6 +3,7 @@ package org.tilescope.app.viewer;
 import org.tilescope.app.settings.Settings;
 import org.tilescope.app.settings.Theme;
 import org.tilescope.app.swing.Edt;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,8 +28,30 @@ public final class ViewerApp {
      * @return the window, once shown
      */
     public static MainWindow launch(Path path, Settings settings, Path cacheDir) {
+        MainWindow w = window(settings);
+        if (path != null) {
+            Edt.run(() -> w.open(path));
+        } else {
+            List<Path> recent = settings.recent();
+            if (!recent.isEmpty()) {
+                Edt.run(() -> w.open(recent.getFirst()));
+            } else {
+                openDemo(w, cacheDir);
+            }
+        }
+        return w;
+    }
+
+    /** Opens the viewer on a remote slide (a {@code .dzi} or IIIF {@code info.json} URL). */
+    public static MainWindow launch(URI url, Settings settings, Path cacheDir) {
+        MainWindow w = window(settings);
+        Edt.run(() -> w.openUrl(url));
+        return w;
+    }
+
+    private static MainWindow window(Settings settings) {
         TilePipeline pipeline = TilePipeline.createDefault();
-        MainWindow w = Edt.call(() -> {
+        return Edt.call(() -> {
             Theme.apply(Theme.parse(settings.get("theme", Theme.SYSTEM.name())));
             // preload and other long work; the window closes it when it closes
             MainWindow win = new MainWindow(pipeline, settings, new JobManager(2));
@@ -41,17 +64,6 @@ public final class ViewerApp {
             win.setVisible(true);
             return win;
         });
-        if (path != null) {
-            Edt.run(() -> w.open(path));
-        } else {
-            List<Path> recent = settings.recent();
-            if (!recent.isEmpty()) {
-                Edt.run(() -> w.open(recent.getFirst()));
-            } else {
-                openDemo(w, cacheDir);
-            }
-        }
-        return w;
     }
 
     /** Builds the demo slide if needed (off the EDT, progress in the status bar), then opens it. */
