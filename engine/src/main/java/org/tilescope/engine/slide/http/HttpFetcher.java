@@ -264,6 +264,9 @@ public final class HttpFetcher implements AutoCloseable {
                         BoundedBody.Truncated cut = body.get().truncation(t);
                         throw new Retry(cut.getMessage(), cut);
                     }
+                    case java.net.ConnectException t -> throw new Retry("cannot connect to " + r.uri().getHost()
+                            + (r.uri().getPort() >= 0 ? ":" + r.uri().getPort() : "")
+                            + (t.getMessage() == null ? "" : " (" + t.getMessage() + ")"), t);
                     case IOException t -> throw new Retry("connection failed: " + describe(t), t);
                     default -> throw new IOException(r.uri() + ": request failed: " + describe(c), c);
                 }

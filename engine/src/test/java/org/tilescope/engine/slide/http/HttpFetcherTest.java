@@ -243,6 +243,18 @@ class HttpFetcherTest {
     }
 
     @Test
+    void nobodyListeningIsTransientAndSaysWhere() throws IOException {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        URI closed = URI.create("http://127.0.0.1:" + port + "/x.dzi");
+        HttpFailure f = assertThrows(HttpFailure.class, () -> fetcher.get(closed, 1 << 20));
+        assertEquals(HttpFailure.Kind.TRANSIENT, f.kind());
+        assertEquals(closed + ": cannot connect to 127.0.0.1:" + port + " (3 attempts)", f.getMessage());
+    }
+
+    @Test
     void aHugeContentLengthIsRefusedBeforeReading() {
         server.handle("/huge", ex -> {
             ex.getResponseHeaders().set("Content-Type", "image/jpeg");
