@@ -62,6 +62,14 @@ public final class LocalHttpServer implements AutoCloseable {
 
     /** Serves the files under {@code dir} at {@code prefix}, with Content-Type, ETag and Last-Modified. */
     public LocalHttpServer serveFiles(String prefix, Path dir) {
+        return serveFiles(prefix, dir, true);
+    }
+
+    /**
+     * {@link #serveFiles(String, Path)}, answering a single {@code Range: bytes=A-B} with 206 when
+     * {@code ranges} is true, or ignoring it (the whole file, 200) as a server without range support.
+     */
+    public LocalHttpServer serveFiles(String prefix, Path dir, boolean ranges) {
         return handle(prefix, ex -> {
             String rel = ex.getRequestURI().getPath().substring(prefix.length());
             Path f = dir.resolve(rel.startsWith("/") ? rel.substring(1) : rel).normalize();
@@ -78,7 +86,23 @@ public final class LocalHttpServer implements AutoCloseable {
                 ex.sendResponseHeaders(304, -1);
                 return;
             }
-            send(ex, 200, contentType(f), Files.readAllBytes(f));
+            byte[] all = Files.readAllBytes(f);
+            String range = ex.getRequestHeaders().getFirst("Range");
+            java.util.regex.Matcher m = range == null ? null
+                    : java.util.regex.Pattern.compile("bytes=(\\d+)-(\\d+)").matcher(range);
+            if (ranges && m != null && m.matches()) {
+                long from = Long.parseLong(m.group(1));
+                long to = Math.min(Long.parseLong(m.group(2)), all.length - 1L);
+                if (from >= all.length || from > to) {
+                    ex.getResponseHeaders().set("Content-Range", "bytes */" + all.length);
+                    ex.sendResponseHeaders(416, -1);
+                    return;
+                }
+                ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + to + "/" + all.length);
+                send(ex, 206, contentType(f), java.util.Arrays.copyOfRange(all, (int) from, (int) to + 1));
+                return;
+            }
+            send(ex, 200, contentType(f), all);
         });
     }
 

@@ -35,7 +35,7 @@ import org.tilescope.engine.testing.Pixels;
 /**
  * Remote slides against real servers from Debian packages: iipsrv (IIPImage, FastCGI behind
  * lighttpd) serving the corpus TIFF over IIIF and Deep Zoom, and lighttpd serving the corpus
- * Deep Zoom folder as static files. What is read through a server agrees with the local file:
+ * Deep Zoom and FastPATH folders as static files (FastPATH packs by Range requests). What is read through a server agrees with the local file:
  * within 35 dB PSNR where the server re-encodes, exactly where it serves the files.
  */
 class RealServerIntegrationTest {
@@ -53,7 +53,7 @@ class RealServerIntegrationTest {
     static void start() throws IOException {
         Lighttpd.assumeInstalled(true);
         corpus = Corpus.root();
-        server = Lighttpd.start(tmp, corpus.resolve("library"), corpus.resolve("tiff"), 75);
+        server = Lighttpd.start(tmp, corpus, corpus.resolve("tiff"), 75);
     }
 
     @AfterAll
@@ -111,7 +111,7 @@ class RealServerIntegrationTest {
 
     @Test
     void staticDeepZoomIsExact() throws IOException {
-        URI url = server.uri("/" + DZI + ".dzi");
+        URI url = server.uri("/library/" + DZI + ".dzi");
         Path file = corpus.resolve("library/" + DZI + ".dzi");
         try (SlideSource remote = Slides.open(url); SlideSource local = Slides.open(file)) {
             assertInstanceOf(DeepZoomHttpSource.class, remote);
@@ -130,10 +130,29 @@ class RealServerIntegrationTest {
     }
 
     @Test
+    void fastPathFoldersOverLighttpdAreExact() throws IOException {
+        for (String name : new String[] {"C24-0401_stomach_HE.fastpath", "C24-0402_stomach_HE_tiles.fastpath"}) {
+            try (SlideSource remote = Slides.open(server.uri("/fastpath/" + name + "/"));
+                 SlideSource local = Slides.open(corpus.resolve("fastpath/" + name))) {
+                assertInstanceOf(org.tilescope.engine.slide.fastpath.FastPathHttpSource.class, remote);
+                assertEquals(local.info().levels(), remote.info().levels());
+                for (var l : local.info().levels()) {
+                    assertArrayEquals(local.readTile(l.index(), l.cols() - 1, l.rows() - 1),
+                            remote.readTile(l.index(), l.cols() - 1, l.rows() - 1), name + " level " + l.index());
+                }
+                Region a = new RegionReader(local).read(0, 1000, 700, 1024, 768);
+                Region b = new RegionReader(remote).read(0, 1000, 700, 1024, 768);
+                assertTrue(b.failures().isEmpty(), b.failures().toString());
+                Pixels.assertSame(a.image(), b.image(), name);
+            }
+        }
+    }
+
+    @Test
     void lighttpdIsSpokenToOverHttp2() throws IOException {
         try (HttpFetcher f = new HttpFetcher(HttpOptions.defaults())) {
-            HttpFetcher.Response first = f.get(server.uri("/" + DZI + ".dzi"), 1 << 20);
-            HttpFetcher.Response second = f.get(server.uri("/" + DZI + "_files/0/0_0.jpg"), 1 << 20);
+            HttpFetcher.Response first = f.get(server.uri("/library/" + DZI + ".dzi"), 1 << 20);
+            HttpFetcher.Response second = f.get(server.uri("/library/" + DZI + "_files/0/0_0.jpg"), 1 << 20);
             assertEquals(200, first.status());
             assertEquals(HttpClient.Version.HTTP_2, second.version(), "h2c upgrade on the first request");
         }
