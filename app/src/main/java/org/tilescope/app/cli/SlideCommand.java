@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 abstract class SlideCommand {
     @Parameters(index = "0", paramLabel = "SLIDE",
             description = "A .dzi file, a .fastpath folder, a pyramidal .tif/.svs file, or a URL: "
-                    + "http(s)://…/NAME.dzi, an IIIF …/info.json, or a server's ?DeepZoom=…dzi.")
+                    + "http(s)://…/NAME.dzi, an IIIF …/info.json, a …/NAME.fastpath/ folder, or a server's ?DeepZoom=…dzi.")
     String slide;
 
     @Option(names = "--verbose", description = "Print the full error trace.")

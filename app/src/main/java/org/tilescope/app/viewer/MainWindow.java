@@ -404,7 +404,7 @@ public final class MainWindow extends JFrame {
         Edt.assertEdt();
         if (url == null) {
             String typed = JOptionPane.showInputDialog(this,
-                    "URL of a Deep Zoom .dzi, an IIIF info.json, or a server's ?DeepZoom=…dzi:",
+                    "URL of a Deep Zoom .dzi, an IIIF info.json, a .fastpath folder, or a server's ?DeepZoom=…dzi:",
                     "Open URL", JOptionPane.PLAIN_MESSAGE);
             if (typed == null || typed.isBlank()) {
                 return CompletableFuture.completedFuture(pane.slide());
@@ -626,6 +626,17 @@ public final class MainWindow extends JFrame {
             depth.add(di);
         }
         tools.add(depth);
+        JCheckBoxMenuItem remoteDisk = new JCheckBoxMenuItem("Keep Remote Tiles on Disk",
+                Boolean.parseBoolean(settings.get(ViewerApp.REMOTE_DISK_CACHE_SETTING, "false")));
+        remoteDisk.setToolTipText("Stores the tiles of slides opened by URL in the cache folder (up to 2 GB), "
+                + "so they show at once after a restart");
+        remoteDisk.addActionListener(e -> {
+            settings.put(ViewerApp.REMOTE_DISK_CACHE_SETTING, Boolean.toString(remoteDisk.isSelected()));
+            boolean on = remoteDisk.isSelected();
+            // turning it on sums the folder's size: not on the EDT
+            Thread.ofVirtual().name("tilescope-l3").start(() -> ViewerApp.applyRemoteDiskCache(on));
+        });
+        tools.add(remoteDisk);
         tools.addSeparator();
         tools.add(item("Show / Hide Background Jobs", KeyStroke.getKeyStroke(KeyEvent.VK_J, menuKey),
                 e -> progressPanel.toggleByUser()));

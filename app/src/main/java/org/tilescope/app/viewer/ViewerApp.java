@@ -13,6 +13,7 @@ import javax.swing.JOptionPane;
 import org.tilescope.engine.demo.DemoSlide;
 import org.tilescope.engine.jobs.JobManager;
 import org.tilescope.engine.cache.TilePipeline;
+import org.tilescope.engine.slide.http.DiskTileCache;
 
 /** Starts the viewer: theme, pipeline, main window, then the slide to show first. */
 public final class ViewerApp {
@@ -49,7 +50,28 @@ public final class ViewerApp {
         return w;
     }
 
+    /** The Tools menu setting that keeps remote tiles on disk (L3), off by default. */
+    public static final String REMOTE_DISK_CACHE_SETTING = "remote.diskCache";
+    /** The most bytes the remote tile folder holds before it drops the least recently used. */
+    public static final long REMOTE_DISK_CACHE_BYTES = 2L << 30;
+
+    /** Turns the on-disk cache of remote tiles on (in the cache folder's remote-tiles) or off. */
+    public static void applyRemoteDiskCache(boolean on) {
+        if (!on) {
+            DiskTileCache.disable();
+            return;
+        }
+        Path dir = DemoSlide.defaultCacheDir().resolve("remote-tiles");
+        try {
+            DiskTileCache.enable(dir, REMOTE_DISK_CACHE_BYTES);
+        } catch (java.io.IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "remote tiles will not be kept on disk: " + dir + ": " + e.getMessage());
+            DiskTileCache.disable();
+        }
+    }
+
     private static MainWindow window(Settings settings) {
+        applyRemoteDiskCache(Boolean.parseBoolean(settings.get(REMOTE_DISK_CACHE_SETTING, "false")));
         TilePipeline pipeline = TilePipeline.createDefault();
         return Edt.call(() -> {
             Theme.apply(Theme.parse(settings.get("theme", Theme.SYSTEM.name())));

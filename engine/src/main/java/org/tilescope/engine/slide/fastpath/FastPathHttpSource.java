@@ -11,6 +11,7 @@ import org.tilescope.engine.slide.SlideInfo;
 import org.tilescope.engine.slide.SlideSource;
 import org.tilescope.engine.slide.TileException;
 import org.tilescope.engine.slide.deepzoom.DeepZoomSource;
+import org.tilescope.engine.slide.http.DiskTileCache;
 import org.tilescope.engine.slide.http.HttpFailure;
 import org.tilescope.engine.slide.http.HttpFetcher;
 import org.tilescope.engine.slide.http.RemoteReads;
@@ -181,7 +182,7 @@ public final class FastPathHttpSource implements SlideSource {
         FastPathSource.FpLevel f = fp.get(level);
         if (packs == null) {
             URI tile = URI.create(base + "tiles_files/" + f.fpLevel() + "/" + col + "_" + row + "." + ext);
-            return RemoteReads.tile(fetcher, info.location(), tile, level, col, row);
+            return RemoteReads.tile(fetcher, info.location(), stamp.identity(), tile, level, col, row);
         }
         FastPathSource.PackIndex p = packs[level];
         int i = row * p.cols() + col;
@@ -194,6 +195,14 @@ public final class FastPathHttpSource implements SlideSource {
             throw new TileException(info.location(), level, col, row, "index entry out of range for " + where, null);
         }
         long from = p.offsets()[i];
+        DiskTileCache l3 = DiskTileCache.shared().orElse(null);
+        String l3Key = packUri(level) + "#" + from + "+" + len;
+        if (l3 != null) {
+            byte[] stored = l3.get(stamp.identity(), l3Key);
+            if (stored != null) {
+                return stored;
+            }
+        }
         HttpFetcher.Response r;
         try {
             r = fetchRange(packUri(level), from, len);
@@ -207,6 +216,9 @@ public final class FastPathHttpSource implements SlideSource {
         String problem = rangeProblem(r, from, len);
         if (problem != null) {
             throw new TileException(info.location(), level, col, row, problem + ": " + where, null);
+        }
+        if (l3 != null) {
+            l3.put(stamp.identity(), l3Key, r.body());
         }
         return r.body();
     }

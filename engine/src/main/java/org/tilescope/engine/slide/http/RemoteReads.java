@@ -51,6 +51,32 @@ public final class RemoteReads {
      */
     public static byte[] tile(HttpFetcher fetcher, URI slide, URI tileUri, int level, int col, int row)
             throws IOException {
+        return tile(fetcher, slide, null, tileUri, level, col, row);
+    }
+
+    /**
+     * {@link #tile(HttpFetcher, URI, URI, int, int, int)} through the on-disk L3 when it is on:
+     * a tile stored under the slide's {@code identity} is not asked for again, and one fetched is
+     * stored. {@code identity} null skips L3.
+     */
+    public static byte[] tile(HttpFetcher fetcher, URI slide, String identity, URI tileUri, int level, int col, int row)
+            throws IOException {
+        DiskTileCache l3 = identity == null ? null : DiskTileCache.shared().orElse(null);
+        if (l3 != null) {
+            byte[] stored = l3.get(identity, tileUri.toString());
+            if (stored != null) {
+                return stored;
+            }
+        }
+        byte[] fetched = fetchTile(fetcher, slide, tileUri, level, col, row);
+        if (l3 != null) {
+            l3.put(identity, tileUri.toString(), fetched);
+        }
+        return fetched;
+    }
+
+    private static byte[] fetchTile(HttpFetcher fetcher, URI slide, URI tileUri, int level, int col, int row)
+            throws IOException {
         HttpFetcher.Response r;
         try {
             r = fetcher.get(tileUri, Limits.MAX_TILE_BYTES);

@@ -81,7 +81,7 @@ public final class IiifSource implements SlideSource {
     @Override
     public byte[] readTile(int level, int col, int row) throws IOException {
         info.level(level).requireTile(col, row);
-        return RemoteReads.tile(fetcher, info.location(), tileUri(level, col, row), level, col, row);
+        return RemoteReads.tile(fetcher, info.location(), stamp.identity(), tileUri(level, col, row), level, col, row);
     }
 
     @Override
