@@ -27,7 +27,7 @@ public final class InfoCommand extends SlideCommand implements Callable<Integer>
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         // the levels a viewer sees: the file's, then those generated where the file stops short
-        try (SlideSource src = Pyramids.complete(Slides.open(slide))) {
+        try (SlideSource src = Pyramids.complete(Slides.open(location()))) {
             SlideInfo info = src.info();
             out.print(json ? toJson(info) : toText(info));
             out.flush();

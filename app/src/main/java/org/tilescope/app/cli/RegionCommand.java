@@ -35,7 +35,7 @@ public final class RegionCommand extends SlideCommand implements Callable<Intege
     public Integer call() throws Exception {
         ImageFiles.formatOf(out);
         // generated levels too: a region of a single-level slide's overview reads no whole level
-        try (SlideSource src = Pyramids.complete(Slides.open(slide))) {
+        try (SlideSource src = Pyramids.complete(Slides.open(location()))) {
             SlideInfo info = src.info();
             if (level < 0 || level >= info.levelCount()) {
                 throw new IllegalArgumentException(slide + ": level " + level + " does not exist (levels 0.."

@@ -57,7 +57,7 @@ public final class ViewCommand extends SlideCommand implements Callable<Integer>
         }
         try (TilePipeline pipeline = new TilePipeline(CacheSizes.fromEnvironment(), TileDecoder.standard(),
                 Runtime.getRuntime().availableProcessors(), 8, 8)) {
-            SlideHandle h0 = pipeline.open(slide);
+            SlideHandle h0 = pipeline.open(location());
             ViewState view = SlideRenderer.viewAt(cx, cy, zoom, w, h);
             BufferedImage img = SlideRenderer.export(pipeline, h0, view, w, h);
             if (!layerNames.isEmpty()) {

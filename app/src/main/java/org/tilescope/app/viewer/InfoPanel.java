@@ -1,5 +1,6 @@
 package org.tilescope.app.viewer;
 
+import org.tilescope.app.cli.SlideLocations;
 import org.tilescope.app.swing.Edt;
 import java.awt.BorderLayout;
 import java.awt.Dimension;
@@ -90,7 +91,7 @@ public final class InfoPanel extends JPanel {
         Edt.assertEdt();
         shown = info;
         String[] v = {
-            info.name(),
+            info.file().isPresent() ? info.name() : SlideLocations.displayName(info.location()),
             info.file().map(f -> String.valueOf(f.getParent())).orElse(info.where()),
             info.format(),
             String.format(Locale.ROOT, "%,d × %,d px", info.width(), info.height()),

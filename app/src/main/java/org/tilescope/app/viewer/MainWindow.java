@@ -1,6 +1,7 @@
 package org.tilescope.app.viewer;
 
 import org.tilescope.app.importing.ImportDialog;
+import org.tilescope.app.cli.SlideLocations;
 import org.tilescope.app.jobs.MetricsView;
 import org.tilescope.app.jobs.ProgressPanel;
 import org.tilescope.app.navigator.SlideNavigator;
@@ -21,6 +22,7 @@ import java.awt.event.WindowEvent;
 import java.awt.geom.Point2D;
 import java.io.File;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -99,6 +101,8 @@ public final class MainWindow extends JFrame {
     private JobHandle preloadJob;
     private long preloadStarted;
     private Path opening;
+    /** The URL asked for last, while {@link #opening} is null. */
+    private URI openingUrl;
     private boolean fullscreen;
     private java.util.function.BiConsumer<String, String> errorDialog = (title, msg) ->
             JOptionPane.showMessageDialog(this, msg, title, JOptionPane.ERROR_MESSAGE);
@@ -313,7 +317,7 @@ public final class MainWindow extends JFrame {
         Edt.assertEdt();
         Path abs = path.toAbsolutePath().normalize();
         SlideHandle current = pane.slide();
-        if (current != null && current.path().equals(abs)) {
+        if (current != null && abs.equals(current.path())) {
             return CompletableFuture.completedFuture(current);
         }
         opening = abs;
@@ -369,17 +373,19 @@ public final class MainWindow extends JFrame {
             views.put(previous.id(), pane.view());
         }
         pane.setSlide(h, views.get(h.id()));
-        navigator.showFolderOf(h.path());
-        // the run goes on from this slide outward (a new folder starts its own run once listed)
-        preloader.recentre(h.path());
-        if (askedForFolder) {
-            navigator.select(h.path());
+        if (h.path() != null) { // a remote slide has no folder, preload run or recent entry
+            navigator.showFolderOf(h.path());
+            // the run goes on from this slide outward (a new folder starts its own run once listed)
+            preloader.recentre(h.path());
+            if (askedForFolder) {
+                navigator.select(h.path());
+            }
+            settings.addRecent(h.path());
+            rebuildRecent();
         }
         info.show(h.info());
         watchPyramid(h);
-        settings.addRecent(h.path());
-        rebuildRecent();
-        setTitle(h.path().getFileName() + " — Tilescope");
+        setTitle(displayName(h) + " — Tilescope");
         setStatus(" ");
         pane.requestFocusInWindow();
         updateStatus();
@@ -414,14 +420,73 @@ public final class MainWindow extends JFrame {
     }
 
     private void failedToOpen(Path p, Exception e) {
-        LOG.log(System.Logger.Level.WARNING, "cannot open " + p + ": " + e.getMessage());
+        failedToOpen(p.toString(), String.valueOf(p.getFileName()), e);
+    }
+
+    private void failedToOpen(String where, String name, Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "cannot open " + where + ": " + e.getMessage());
         setStatus(" ");
         SlideHandle current = pane.slide();
-        if (current != null) {
+        if (current != null && current.path() != null) {
             navigator.select(current.path());
         }
         String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-        errorDialog.accept("Cannot open " + p.getFileName(), wrap(msg));
+        errorDialog.accept("Cannot open " + name, wrap(msg));
+    }
+
+    /**
+     * Opens a remote slide (a {@code .dzi} or IIIF {@code info.json} URL) in the background; with
+     * null, asks for the URL first. On failure the previous slide stays and a dialog says why.
+     */
+    public CompletableFuture<SlideHandle> openUrl(URI url) {
+        Edt.assertEdt();
+        if (url == null) {
+            String typed = JOptionPane.showInputDialog(this,
+                    "URL of a Deep Zoom .dzi, an IIIF info.json, a .fastpath folder, or a server's ?DeepZoom=…dzi:",
+                    "Open URL", JOptionPane.PLAIN_MESSAGE);
+            if (typed == null || typed.isBlank()) {
+                return CompletableFuture.completedFuture(pane.slide());
+            }
+            try {
+                url = SlideLocations.of(typed.strip());
+            } catch (IllegalArgumentException e) {
+                failedToOpen(typed, typed, e);
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        URI target = url;
+        SlideHandle current = pane.slide();
+        if (current != null && current.location().equals(target)) {
+            return CompletableFuture.completedFuture(current);
+        }
+        opening = null; // a path asked for earlier must not replace this slide when it arrives
+        openingUrl = target;
+        setStatus("Opening " + SlideLocations.displayName(target) + "…");
+        CompletableFuture<SlideHandle> result = new CompletableFuture<>();
+        opener.submit(() -> {
+            try {
+                SlideHandle h = pipeline.open(target);
+                Edt.run(() -> {
+                    if (opening != null || !target.equals(openingUrl)) {
+                        result.cancel(false);
+                        return; // the user asked for another slide meanwhile
+                    }
+                    show(h, false);
+                    result.complete(h);
+                });
+            } catch (Exception e) {
+                Edt.run(() -> {
+                    failedToOpen(target.toString(), SlideLocations.displayName(target), e);
+                    result.completeExceptionally(e);
+                });
+            }
+        });
+        return result;
+    }
+
+    /** A slide's name for titles: the file name, or the image's name in its URL. */
+    private static String displayName(SlideHandle h) {
+        return h.path() != null ? String.valueOf(h.path().getFileName()) : SlideLocations.displayName(h.location());
     }
 
     private static String wrap(String s) {
@@ -502,7 +567,7 @@ public final class MainWindow extends JFrame {
                     ? String.format(Locale.ROOT, "x %,.1f µm   y %,.1f µm   (%,d, %,d px)", c.getX() * si.mpp().getAsDouble(),
                             c.getY() * si.mpp().getAsDouble(), (long) c.getX(), (long) c.getY())
                     : String.format(Locale.ROOT, "x %,d px   y %,d px", (long) c.getX(), (long) c.getY()));
-        } else if (opening == null || h.path().equals(opening)) {
+        } else if (opening == null || opening.equals(h.path())) {
             statusPosition.setText(" ");
         }
         int level = si.bestLevelForDownsample(v.downsample());
@@ -535,6 +600,7 @@ public final class MainWindow extends JFrame {
         file.add(item("Open Slide…", KeyStroke.getKeyStroke(KeyEvent.VK_O, menuKey), e -> chooseAndOpen(false)));
         file.add(item("Open Folder…", KeyStroke.getKeyStroke(KeyEvent.VK_O, menuKey | InputEvent.SHIFT_DOWN_MASK),
                 e -> chooseAndOpen(true)));
+        file.add(item("Open URL…", KeyStroke.getKeyStroke(KeyEvent.VK_L, menuKey), e -> openUrl(null)));
         file.add(recentMenu);
         rebuildRecent();
         file.add(item("Import Images…", KeyStroke.getKeyStroke(KeyEvent.VK_I, menuKey | InputEvent.SHIFT_DOWN_MASK),
@@ -624,6 +690,17 @@ public final class MainWindow extends JFrame {
             depth.add(di);
         }
         tools.add(depth);
+        JCheckBoxMenuItem remoteDisk = new JCheckBoxMenuItem("Keep Remote Tiles on Disk",
+                Boolean.parseBoolean(settings.get(ViewerApp.REMOTE_DISK_CACHE_SETTING, "false")));
+        remoteDisk.setToolTipText("Stores the tiles of slides opened by URL in the cache folder (up to 2 GB), "
+                + "so they show at once after a restart");
+        remoteDisk.addActionListener(e -> {
+            settings.put(ViewerApp.REMOTE_DISK_CACHE_SETTING, Boolean.toString(remoteDisk.isSelected()));
+            boolean on = remoteDisk.isSelected();
+            // turning it on sums the folder's size: not on the EDT
+            Thread.ofVirtual().name("tilescope-l3").start(() -> ViewerApp.applyRemoteDiskCache(on));
+        });
+        tools.add(remoteDisk);
         tools.addSeparator();
         tools.add(item("Show / Hide Background Jobs", KeyStroke.getKeyStroke(KeyEvent.VK_J, menuKey),
                 e -> progressPanel.toggleByUser()));
@@ -745,7 +822,7 @@ public final class MainWindow extends JFrame {
             return;
         }
         JFileChooser fc = new JFileChooser();
-        fc.setSelectedFile(new File(h.path().getFileName().toString().replaceAll("\\.[^.]*$", "") + "-view.png"));
+        fc.setSelectedFile(new File(displayName(h).replaceAll("\\.[^.]*$", "") + "-view.png"));
         if (fc.showSaveDialog(this) != JFileChooser.APPROVE_OPTION) {
             return;
         }

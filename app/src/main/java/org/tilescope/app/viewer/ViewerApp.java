@@ -3,6 +3,7 @@ package org.tilescope.app.viewer;
 import org.tilescope.app.settings.Settings;
 import org.tilescope.app.settings.Theme;
 import org.tilescope.app.swing.Edt;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +13,7 @@ import javax.swing.JOptionPane;
 import org.tilescope.engine.demo.DemoSlide;
 import org.tilescope.engine.jobs.JobManager;
 import org.tilescope.engine.cache.TilePipeline;
+import org.tilescope.engine.slide.http.DiskTileCache;
 
 /** Starts the viewer: theme, pipeline, main window, then the slide to show first. */
 public final class ViewerApp {
@@ -27,6 +29,49 @@ public final class ViewerApp {
      * @return the window, once shown
      */
     public static MainWindow launch(Path path, Settings settings, Path cacheDir) {
+        MainWindow w = window(settings);
+        if (path != null) {
+            Edt.run(() -> w.open(path));
+        } else {
+            List<Path> recent = settings.recent(); // asks the disk: on the launching thread, not the EDT
+            if (!recent.isEmpty()) {
+                Edt.run(() -> w.open(recent.getFirst()));
+            } else {
+                openDemo(w, cacheDir);
+            }
+        }
+        return w;
+    }
+
+    /** Opens the viewer on a remote slide (a {@code .dzi} or IIIF {@code info.json} URL). */
+    public static MainWindow launch(URI url, Settings settings, Path cacheDir) {
+        MainWindow w = window(settings);
+        Edt.run(() -> w.openUrl(url));
+        return w;
+    }
+
+    /** The Tools menu setting that keeps remote tiles on disk (L3), off by default. */
+    public static final String REMOTE_DISK_CACHE_SETTING = "remote.diskCache";
+    /** The most bytes the remote tile folder holds before it drops the least recently used. */
+    public static final long REMOTE_DISK_CACHE_BYTES = 2L << 30;
+
+    /** Turns the on-disk cache of remote tiles on (in the cache folder's remote-tiles) or off. */
+    public static void applyRemoteDiskCache(boolean on) {
+        if (!on) {
+            DiskTileCache.disable();
+            return;
+        }
+        Path dir = DemoSlide.defaultCacheDir().resolve("remote-tiles");
+        try {
+            DiskTileCache.enable(dir, REMOTE_DISK_CACHE_BYTES);
+        } catch (java.io.IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "remote tiles will not be kept on disk: " + dir + ": " + e.getMessage());
+            DiskTileCache.disable();
+        }
+    }
+
+    private static MainWindow window(Settings settings) {
+        applyRemoteDiskCache(Boolean.parseBoolean(settings.get(REMOTE_DISK_CACHE_SETTING, "false")));
         TilePipeline pipeline = TilePipeline.createDefault();
         // asked here, on the launching thread: following the system runs gsettings, never on the EDT
         boolean dark = Theme.isDark(Theme.parse(settings.get("theme", Theme.SYSTEM.name())));
@@ -45,16 +90,6 @@ public final class ViewerApp {
         });
         new OutOfMemoryGuard(pipeline::clearAll, w::showNotice).install();
         installExitDeadline(settings);
-        if (path != null) {
-            Edt.run(() -> w.open(path));
-        } else {
-            List<Path> recent = settings.recent(); // asks the disk: on the launching thread, not the EDT
-            if (!recent.isEmpty()) {
-                Edt.run(() -> w.open(recent.getFirst()));
-            } else {
-                openDemo(w, cacheDir);
-            }
-        }
         return w;
     }
 

@@ -11,6 +11,7 @@ import org.tilescope.engine.slide.SlideSource;
 import org.tilescope.engine.slide.TileException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -54,7 +55,11 @@ public final class DeepZoomSource implements LocalSlideSource {
     }
 
     public static Descriptor parseDescriptor(Path dzi) throws IOException {
-        byte[] xml = Limits.readDescriptor(dzi);
+        return parseDescriptor(dzi.toAbsolutePath().toUri(), Limits.readDescriptor(dzi));
+    }
+
+    /** What a descriptor's bytes say; {@code dzi} (a file or a URL) names it in errors. */
+    public static Descriptor parseDescriptor(URI dzi, byte[] xml) throws SlideException {
         Document doc = SafeXml.parse(dzi, xml);
         Element root = doc.getDocumentElement();
         String rootName = root.getLocalName() != null ? root.getLocalName() : root.getTagName();
@@ -196,7 +201,7 @@ public final class DeepZoomSource implements LocalSlideSource {
         // no open handles: every tile is its own file
     }
 
-    private static int intAttr(Path file, Element e, String name) throws SlideException {
+    private static int intAttr(URI file, Element e, String name) throws SlideException {
         long v = longAttr(file, e, name);
         if (v > Integer.MAX_VALUE) {
             throw new SlideException(file, "attribute " + name + "=" + v + " is too large");
@@ -204,7 +209,7 @@ public final class DeepZoomSource implements LocalSlideSource {
         return (int) v;
     }
 
-    private static long longAttr(Path file, Element e, String name) throws SlideException {
+    private static long longAttr(URI file, Element e, String name) throws SlideException {
         if (!e.hasAttribute(name)) {
             throw new SlideException(file, "missing attribute " + name + " on <" + e.getLocalName() + ">");
         }

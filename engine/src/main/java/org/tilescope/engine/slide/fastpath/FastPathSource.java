@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -56,10 +57,23 @@ public final class FastPathSource implements LocalSlideSource {
     record FpLevel(int fpLevel, double downsample, int cols, int rows) {
     }
 
-    public static SlideSource open(Path dir) throws IOException {
-        Path metaFile = dir.resolve("metadata.json");
-        FileStamp metaStamp = FileStamp.of(metaFile); // before the parse, so a change during it shows
-        byte[] metaBytes = Limits.readDescriptor(metaFile);
+    /**
+     * What metadata.json says: the pyramid (engine order, full resolution first) and the FastPATH
+     * level behind each engine level.
+     *
+     * @param fp         the FastPATH levels, sorted by downsample (the engine's order)
+     * @param tileFormat lower-cased {@code tile_format}, empty when absent
+     */
+    record Metadata(long width, long height, int tileSize, List<FpLevel> fp, List<LevelInfo> levels,
+                    OptionalDouble mpp, OptionalDouble magnification, String tileFormat) {
+    }
+
+    /**
+     * Parses metadata.json; {@code metaFile} (a file or a URL) names it in errors.
+     *
+     * @throws SlideException naming it and what is wrong
+     */
+    static Metadata parseMetadata(URI metaFile, byte[] metaBytes) throws SlideException {
         JsonNode meta;
         try {
             meta = new ObjectMapper().readTree(metaBytes);
@@ -120,11 +134,26 @@ public final class FastPathSource implements LocalSlideSource {
             }
             levels.add(new LevelInfo(i, w, h, f.downsample(), tileSize, tileSize, f.cols(), f.rows()));
         }
+        return new Metadata(width, height, tileSize, fp, levels, positive(meta.path("target_mpp")),
+                positive(meta.path("target_magnification")),
+                meta.path("tile_format").asText("").toLowerCase(Locale.ROOT));
+    }
+
+    public static SlideSource open(Path dir) throws IOException {
+        Path metaFile = dir.resolve("metadata.json");
+        FileStamp metaStamp = FileStamp.of(metaFile); // before the parse, so a change during it shows
+        byte[] metaBytes = Limits.readDescriptor(metaFile);
+        Metadata m = parseMetadata(metaFile.toAbsolutePath().toUri(), metaBytes);
+        long width = m.width();
+        long height = m.height();
+        int tileSize = m.tileSize();
+        List<FpLevel> fp = m.fp();
+        List<LevelInfo> levels = m.levels();
         Path thumb = dir.resolve("thumbnail.jpg");
         boolean hasThumb = Files.isRegularFile(thumb);
-        OptionalDouble mpp = positive(meta.path("target_mpp"));
-        OptionalDouble mag = positive(meta.path("target_magnification"));
-        String tileFormat = meta.path("tile_format").asText("").toLowerCase(Locale.ROOT);
+        OptionalDouble mpp = m.mpp();
+        OptionalDouble mag = m.magnification();
+        String tileFormat = m.tileFormat();
         boolean packed = Files.isDirectory(dir.resolve("tiles")) && !tileFormat.equals("dzsave");
         if (tileFormat.equals("pack_v2") || (tileFormat.isEmpty() && packed)) {
             SlideInfo info = new SlideInfo(dir.toUri(), "fastpath", tileSize, tileSize, 0, levels, mpp, mag,
@@ -256,47 +285,14 @@ public final class FastPathSource implements LocalSlideSource {
             if (!Files.isRegularFile(packFile)) {
                 throw new SlideException(packFile, "missing pack file");
             }
-            long n = (long) f.cols() * f.rows();
             long idxSize = Files.size(idx);
-            if (idxSize < IDX_HEADER + n * IDX_ENTRY) {
-                throw new SlideException(idx, "truncated index: " + idxSize + " bytes, need "
-                        + (IDX_HEADER + n * IDX_ENTRY) + " for " + f.cols() + "x" + f.rows() + " tiles");
+            if (idxSize > indexBytes(f) + Limits.MAX_DESCRIPTOR_BYTES) {
+                throw new SlideException(idx, "index far larger than its " + (long) f.cols() * f.rows()
+                        + " tiles need (" + idxSize + " bytes)");
             }
-            if (idxSize > IDX_HEADER + n * IDX_ENTRY + Limits.MAX_DESCRIPTOR_BYTES) {
-                throw new SlideException(idx, "index far larger than its " + n + " tiles need (" + idxSize + " bytes)");
-            }
-            byte[] raw = Files.readAllBytes(idx);
-            ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-            byte[] magic = new byte[8];
-            b.get(magic);
-            if (!java.util.Arrays.equals(magic, IDX_MAGIC)) {
-                throw new SlideException(idx, "not a FastPATH tile index (bad magic)");
-            }
-            int version = b.getInt();
-            if (version != 1) {
-                throw new SlideException(idx, "unsupported index version " + Integer.toUnsignedString(version));
-            }
-            int cols = Short.toUnsignedInt(b.getShort());
-            int rows = Short.toUnsignedInt(b.getShort());
-            if (cols != f.cols() || rows != f.rows()) {
-                throw new SlideException(idx, "grid " + cols + "x" + rows + " disagrees with metadata.json "
-                        + f.cols() + "x" + f.rows());
-            }
-            long packSize = Files.size(packFile);
-            long[] offsets = new long[(int) n];
-            int[] lengths = new int[(int) n];
-            for (int i = 0; i < n; i++) {
-                offsets[i] = b.getLong();
-                lengths[i] = b.getInt();
-            }
-            for (int i = 0; i < n; i++) {
-                long len = Integer.toUnsignedLong(lengths[i]);
-                if (offsets[i] < 0 || len > Limits.MAX_TILE_BYTES || offsets[i] > packSize - len) {
-                    // only this tile is bad; it fails when read
-                    lengths[i] = -1;
-                }
-            }
-            return new PackLevel(packFile, offsets, lengths, cols);
+            PackIndex index = parseIndex(idx.toAbsolutePath().toUri(), Files.readAllBytes(idx), f,
+                    Files.size(packFile));
+            return new PackLevel(packFile, index.offsets(), index.lengths(), index.cols());
         }
 
         private synchronized FileChannel channel() throws IOException {
@@ -352,6 +348,62 @@ public final class FastPathSource implements LocalSlideSource {
                 channel = null;
             }
         }
+    }
+
+    /**
+     * One level's tile index: where each tile lies in its pack, row by row; a length of 0 is a
+     * tile the writer left out, -1 one whose entry points outside the pack.
+     */
+    record PackIndex(int cols, long[] offsets, int[] lengths) {
+    }
+
+    /** Total bytes of the index of a level of {@code f}'s grid. */
+    static long indexBytes(FpLevel f) {
+        return IDX_HEADER + (long) f.cols() * f.rows() * IDX_ENTRY;
+    }
+
+    /**
+     * Parses a {@code level_N.idx}; {@code idx} (a file or a URL) names it in errors.
+     *
+     * @param packSize the pack's size, or {@link Long#MAX_VALUE} when not known (a remote pack:
+     *                 the server refuses a range past its end)
+     */
+    static PackIndex parseIndex(URI idx, byte[] raw, FpLevel f, long packSize) throws SlideException {
+        long n = (long) f.cols() * f.rows();
+        if (raw.length < indexBytes(f)) {
+            throw new SlideException(idx, "truncated index: " + raw.length + " bytes, need " + indexBytes(f)
+                    + " for " + f.cols() + "x" + f.rows() + " tiles");
+        }
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] magic = new byte[8];
+        b.get(magic);
+        if (!java.util.Arrays.equals(magic, IDX_MAGIC)) {
+            throw new SlideException(idx, "not a FastPATH tile index (bad magic)");
+        }
+        int version = b.getInt();
+        if (version != 1) {
+            throw new SlideException(idx, "unsupported index version " + Integer.toUnsignedString(version));
+        }
+        int cols = Short.toUnsignedInt(b.getShort());
+        int rows = Short.toUnsignedInt(b.getShort());
+        if (cols != f.cols() || rows != f.rows()) {
+            throw new SlideException(idx, "grid " + cols + "x" + rows + " disagrees with metadata.json "
+                    + f.cols() + "x" + f.rows());
+        }
+        long[] offsets = new long[(int) n];
+        int[] lengths = new int[(int) n];
+        for (int i = 0; i < n; i++) {
+            offsets[i] = b.getLong();
+            lengths[i] = b.getInt();
+        }
+        for (int i = 0; i < n; i++) {
+            long len = Integer.toUnsignedLong(lengths[i]);
+            if (offsets[i] < 0 || len > Limits.MAX_TILE_BYTES || offsets[i] > packSize - len) {
+                // only this tile is bad; it fails when read
+                lengths[i] = -1;
+            }
+        }
+        return new PackIndex(cols, offsets, lengths);
     }
 
     private static OptionalDouble positive(JsonNode n) {
