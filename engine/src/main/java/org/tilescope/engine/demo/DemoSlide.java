@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +40,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.tilescope.engine.folders.AppFolders;
 
 /**
  * The built-in demo slide the viewer opens when it is given nothing to open: a procedural
@@ -95,27 +95,11 @@ public final class DemoSlide {
     }
 
     /**
-     * The platform's per-user cache folder for Tilescope: {@code $XDG_CACHE_HOME/tilescope} or
-     * {@code ~/.cache/tilescope} on Linux, {@code ~/Library/Caches/Tilescope} on macOS,
-     * {@code %LOCALAPPDATA%\Tilescope\cache} on Windows.
+     * The platform's per-user cache folder for Tilescope, where the demo is built: see
+     * {@link AppFolders#cache()} ({@code ~/.cache/tilescope} on Linux).
      */
     public static Path defaultCacheDir() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        Path home = Path.of(System.getProperty("user.home", "."));
-        if (os.startsWith("windows")) {
-            String local = System.getenv("LOCALAPPDATA");
-            Path base = local != null && !local.isBlank() ? Path.of(local) : home.resolve("AppData").resolve("Local");
-            return base.resolve("Tilescope").resolve("cache");
-        }
-        if (os.startsWith("mac")) {
-            return home.resolve("Library").resolve("Caches").resolve("Tilescope");
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        // The XDG spec says relative values are invalid and must be ignored.
-        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
-            return Path.of(xdg).resolve("tilescope");
-        }
-        return home.resolve(".cache").resolve("tilescope");
+        return AppFolders.cache();
     }
 
     /** Where the demo's {@code .dzi} lives (whether or not it has been built). */
