@@ -39,6 +39,7 @@ public final class ViewerApp {
                 }
             });
             win.setVisible(true);
+            FirstSharpFrame.watch(win);
             return win;
         });
         if (path != null) {
