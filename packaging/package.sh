@@ -97,15 +97,18 @@ MODULES=$("$J/jdeps" --print-module-deps --ignore-missing-deps --multi-release 2
 [ -n "$MODULES" ] || die "jdeps found no modules in $JAR"
 log "modules: $MODULES"
 RUNTIME="$TARGET/runtime"
-if [ -f "$RUNTIME/release" ] && [ "$(cat "$TARGET/runtime.modules" 2>/dev/null)" = "$MODULES $("$J/java" -version 2>&1 | head -n 1)" ]; then
+# No --compress: the .deb's xz packs the plain module image to ~12 MB, a zip-6 one only to
+# ~25 MB (xz cannot squeeze deflated data), so the download is smaller this way, the installed
+# image larger (~58 MB instead of ~25). bin/java stays: AOT training runs it.
+JLINK_OPTIONS=(--strip-debug --no-header-files --no-man-pages)
+# jlink takes a minute: the runtime is kept while the modules, options and JDK are the same.
+STAMP="$MODULES ${JLINK_OPTIONS[*]} $("$J/java" -version 2>&1 | head -n 1)"
+if [ -f "$RUNTIME/release" ] && [ "$(cat "$TARGET/runtime.stamp" 2>/dev/null)" = "$STAMP" ]; then
   log "runtime: up to date"
 else
-  rm -rf "$RUNTIME"
-  # No --compress: the .deb's xz packs the plain module image to ~12 MB, a zip-6 one only to
-  # ~25 MB (xz cannot squeeze deflated data), so the download is smaller this way, the installed
-  # image larger (~58 MB instead of ~25). bin/java stays: AOT training runs it.
-  "$J/jlink" --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages --output "$RUNTIME"
-  echo "$MODULES $("$J/java" -version 2>&1 | head -n 1)" >"$TARGET/runtime.modules"
+  rm -rf "$RUNTIME" "$TARGET/runtime.stamp"
+  "$J/jlink" --add-modules "$MODULES" "${JLINK_OPTIONS[@]}" --output "$RUNTIME"
+  echo "$STAMP" >"$TARGET/runtime.stamp"
 fi
 step_done runtime "$t"
 
