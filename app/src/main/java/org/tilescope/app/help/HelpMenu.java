@@ -39,6 +39,7 @@ public final class HelpMenu {
         {"Ctrl+I", "slide info panel"},
         {"Ctrl+J", "show / hide the background jobs panel"},
         {"Ctrl+Shift+M", "memory and workers"},
+        {"F1", "this table (Help > Keyboard Shortcuts)"},
         {"overview map", "click or drag to move the view"},
     };
 
