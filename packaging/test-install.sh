@@ -101,6 +101,21 @@ else
   bad "doctor --json stdout does not start with JSON: $(printf '%s' "$DOCTOR" | head -n 3)"
 fi
 
+# The AOT cache, when the .deb has one, must be taken by the installed copy (a cache the JVM
+# refuses costs nothing but a stderr line, so only the class loading log tells).
+if [ -f "$APP/lib/app/tilescope.aot" ]; then
+  echo 'java-options=-Xlog:class+load=info:stdout' >>"$APP/lib/app/Tilescope.cfg"
+  from_cache=$(run "$LAUNCHER" --version 2>&1 | grep -c 'source: shared objects file' || true)
+  sed -i '/Xlog:class+load/d' "$APP/lib/app/Tilescope.cfg"
+  if [ "$from_cache" -gt 1000 ]; then
+    ok "AOT cache used by the installed copy ($from_cache classes from it)"
+  else
+    bad "AOT cache not used by the installed copy ($from_cache classes from it)"
+  fi
+else
+  skip "no AOT cache in this .deb (built with --no-aot)"
+fi
+
 SLIDE="$CORPUS/tiff/C24-0350_prostate_HE.tif"
 DZI="$CORPUS/library/C24-0203_breast_HE.dzi"
 if [ -f "$SLIDE" ] && [ -f "$DZI" ]; then
