@@ -28,9 +28,11 @@ MAIN_CLASS=org.tilescope.app.Main
 VENDOR="Tilescope"
 DESCRIPTION="Viewer for gigapixel slides: Deep Zoom, FastPATH, pyramidal TIFF and Aperio SVS"
 ICON_SIZES="16 24 32 48 64 128 256 512"
-# Heap ceiling as a share of RAM, and RAM counted at most 60 GB: the heap then stays under 32 GB,
-# so compressed oops stay on, which the AOT cache was built with (else the JVM refuses the cache).
-HEAP_OPTIONS=(-XX:MaxRAMPercentage=50 -XX:MaxRAM=60g)
+# The heap may take half the RAM (the JVM's default is a quarter; tiles are what fills it). Plain
+# 64-bit object pointers, always: with compressed ones the JVM turns them off by itself on a
+# machine whose half RAM is over 32 GB, and then refuses an AOT cache recorded with them on. The
+# heap is mostly tile pixel arrays, which pointer size does not touch.
+HEAP_OPTIONS=(-XX:MaxRAMPercentage=50 -XX:-UseCompressedOops)
 
 AOT=1
 INSTALLER=1
