@@ -26,6 +26,8 @@ final class WindowPlacement {
     /** The window's size on a first start, when the screen has room for it. */
     static final int DEFAULT_WIDTH = 1400;
     static final int DEFAULT_HEIGHT = 900;
+    /** The info panel's width on a first start: room for the level table's four columns. */
+    static final int DEFAULT_INFO_WIDTH = 360;
     /** A restored window must show at least this much of itself on the screen. */
     private static final int MIN_VISIBLE = 120;
 
@@ -96,7 +98,8 @@ final class WindowPlacement {
             w.setExtendedState(w.getExtendedState() | Frame.MAXIMIZED_BOTH);
         }
         int navigatorWidth = parseInt(settings.get(key + ".navigator", null));
-        int infoWidth = parseInt(settings.get(key + ".info", null));
+        int savedInfo = parseInt(settings.get(key + ".info", null));
+        int infoWidth = savedInfo > 0 ? savedInfo : DEFAULT_INFO_WIDTH;
         // After the window's own first-layout listener (it places the info divider), so ours wins.
         w.addComponentListener(new ComponentAdapter() {
             private boolean placed;
@@ -111,10 +114,8 @@ final class WindowPlacement {
                 if (navigatorWidth > 0) {
                     splits.get(0).setDividerLocation(navigatorWidth);
                 }
-                if (infoWidth > 0) {
-                    JSplitPane right = splits.get(1);
-                    right.setDividerLocation(Math.max(200, right.getWidth() - infoWidth));
-                }
+                JSplitPane right = splits.get(1);
+                right.setDividerLocation(Math.max(200, right.getWidth() - infoWidth));
             }
         });
         w.addWindowListener(new WindowAdapter() {
