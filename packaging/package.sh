@@ -243,7 +243,7 @@ if [ "$AOT" = 1 ]; then
     CACHE_FILE="$APP_DIR/tilescope.aot"
     train() {
       # A fresh settings folder: no recent slides, so the demo opens, as on a first start.
-      TILESCOPE_SETTINGS="$TRAIN/settings" timeout 900 "${DISPLAY_RUN[@]}" env JAVA_TOOL_OPTIONS="$1" "$LAUNCHER"
+      TILESCOPE_CONFIG="$TRAIN/settings" timeout 900 "${DISPLAY_RUN[@]}" env JAVA_TOOL_OPTIONS="$1" "$LAUNCHER"
     }
     log "AOT training 1/2: demo slide (built on first use) and warm file cache"
     train "-Dtilescope.exitWhenSharp=true" >"$TRAIN/warmup.log" 2>&1 \

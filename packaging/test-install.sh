@@ -79,7 +79,7 @@ fi
 # No JDK in reach: nothing on PATH, JAVA_HOME unset. Settings and cache in the throwaway root.
 run() {
   env -u JAVA_HOME -u JAVA_TOOL_OPTIONS -u JDK_JAVA_OPTIONS PATH=/usr/bin:/bin \
-    TILESCOPE_SETTINGS="$FAKE_ROOT/home/settings" TILESCOPE_CACHE="$FAKE_ROOT/home/cache" \
+    TILESCOPE_CONFIG="$FAKE_ROOT/home/settings" TILESCOPE_CACHE="$FAKE_ROOT/home/cache" \
     TILESCOPE_DATA="$FAKE_ROOT/home/data" "$@"
 }
 

@@ -39,7 +39,7 @@ start() {
   settings=$(mktemp -d "$WORK/settings.XXXXXX")
   local t0 t1 out
   t0=$(date +%s%N)
-  out=$(DISPLAY=":$DISPLAY_NUM" TILESCOPE_SETTINGS="$settings" timeout 300 "$@" 2>&1) || true
+  out=$(DISPLAY=":$DISPLAY_NUM" TILESCOPE_CONFIG="$settings" timeout 300 "$@" 2>&1) || true
   t1=$(date +%s%N)
   local ms
   ms=$(printf '%s' "$out" | sed -n 's/.*first sharp frame \([0-9]*\) ms.*/\1/p' | head -n 1)

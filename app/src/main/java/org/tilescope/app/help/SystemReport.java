@@ -4,7 +4,7 @@ import java.util.Locale;
 import org.tilescope.app.AppVersion;
 import org.tilescope.engine.cache.CacheSizes;
 import org.tilescope.engine.decode.TileDecoder;
-import org.tilescope.engine.folders.AppFolders;
+import org.tilescope.engine.library.LibraryFolders;
 
 /**
  * What {@code tilescope doctor} prints, for the About box and for the details an error dialog
@@ -29,9 +29,10 @@ public final class SystemReport {
         line(b, "Max heap", mb(Runtime.getRuntime().maxMemory()));
         line(b, "L1 cache", mb(sizes.l1Bytes()) + " decoded tiles (TILESCOPE_L1_MB)");
         line(b, "L2 cache", mb(sizes.l2Bytes()) + " encoded tiles (TILESCOPE_L2_MB)");
-        line(b, "Settings", AppFolders.settings().toString());
-        line(b, "Cache", AppFolders.cache().toString());
-        line(b, "Data", AppFolders.data().toString());
+        LibraryFolders folders = LibraryFolders.fromEnvironment();
+        line(b, "Settings", folders.config().toString());
+        line(b, "Data", folders.data().toString());
+        line(b, "Cache", folders.cache().toString());
         return b.toString();
     }
 

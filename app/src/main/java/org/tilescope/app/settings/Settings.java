@@ -9,11 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.tilescope.engine.folders.AppFolders;
 
 /**
- * The user's settings and recent slides, in the platform's settings folder ({@link AppFolders#settings()}:
- * {@code ~/.config/tilescope} on Linux), written atomically so a crash never leaves half a file.
+ * The user's settings and recent slides, in the config folder ({@code $XDG_CONFIG_HOME/tilescope}
+ * or {@code ~/.config/tilescope}), written atomically so a crash never leaves half a file.
  */
 public final class Settings {
     static final int MAX_RECENT = 12;
@@ -31,9 +30,8 @@ public final class Settings {
         load();
     }
 
-    /** The platform's settings folder: see {@link AppFolders#settings()}. */
     public static Path defaultDir() {
-        return AppFolders.settings();
+        return org.tilescope.engine.library.LibraryFolders.fromEnvironment().config();
     }
 
     private void load() {

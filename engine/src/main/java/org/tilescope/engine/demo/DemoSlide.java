@@ -40,7 +40,6 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
-import org.tilescope.engine.folders.AppFolders;
 
 /**
  * The built-in demo slide the viewer opens when it is given nothing to open: a procedural
@@ -95,11 +94,11 @@ public final class DemoSlide {
     }
 
     /**
-     * The platform's per-user cache folder for Tilescope, where the demo is built: see
-     * {@link AppFolders#cache()} ({@code ~/.cache/tilescope} on Linux).
+     * The per-user cache folder for Tilescope ({@link org.tilescope.engine.library.LibraryFolders}
+     * knows the conventions: {@code TILESCOPE_CACHE}, {@code $XDG_CACHE_HOME/tilescope}, ...).
      */
     public static Path defaultCacheDir() {
-        return AppFolders.cache();
+        return org.tilescope.engine.library.LibraryFolders.fromEnvironment().cache();
     }
 
     /** Where the demo's {@code .dzi} lives (whether or not it has been built). */
