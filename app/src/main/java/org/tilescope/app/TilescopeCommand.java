@@ -18,7 +18,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The top-level command: subcommands for the command line. */
-@Command(name = "tilescope", mixinStandardHelpOptions = true, version = "Tilescope 0.1.0",
+@Command(name = "tilescope", mixinStandardHelpOptions = true, versionProvider = AppVersion.class,
         description = "Viewer and tools for gigapixel tiled images: Deep Zoom, FastPATH, pyramidal TIFF and SVS.",
         subcommands = {InfoCommand.class, RegionCommand.class, ThumbnailCommand.class, ViewCommand.class, DoctorCommand.class,
                 ImportCommand.class, ScanCommand.class, SearchCommand.class, TagCommand.class, TagsCommand.class,

@@ -706,22 +706,10 @@ public final class MainWindow extends JFrame {
                 e -> progressPanel.toggleByUser()));
         bar.add(tools);
 
-        JMenu help = new JMenu("Help");
-        help.add(item("Keys", null, e -> JOptionPane.showMessageDialog(this, KEYS, "Keys", JOptionPane.INFORMATION_MESSAGE)));
-        bar.add(help);
+        bar.add(org.tilescope.app.help.HelpMenu.create(this,
+                () -> ViewerApp.openDemo(this, org.tilescope.engine.demo.DemoSlide.defaultCacheDir())));
         return bar;
     }
-
-    static final String KEYS = """
-            Drag: pan (release while moving: momentum)      Wheel: zoom about the cursor
-            Double-click: zoom in      Shift+double-click: zoom out
-            Arrows / WASD: pan      Shift: pan faster
-            + / -: zoom      0 or Home: fit      1: actual pixels (1:1)
-            r / R: rotate 90° clockwise / counter-clockwise      f: flip
-            h: cache HUD      F11: full screen
-            PgUp / PgDn or Ctrl+← / Ctrl+→: previous / next slide
-            Ctrl+J: background jobs      Ctrl+Shift+M: memory and workers
-            Overview map: click or drag to move the view""";
 
     private void installWindowKeys() {
         JComponent root = getRootPane();
@@ -810,6 +798,9 @@ public final class MainWindow extends JFrame {
         JFileChooser fc = new JFileChooser(navigator.folder() == null ? null : navigator.folder().toFile());
         fc.setFileSelectionMode(folder ? JFileChooser.DIRECTORIES_ONLY : JFileChooser.FILES_AND_DIRECTORIES);
         fc.setDialogTitle(folder ? "Open a folder of slides" : "Open a slide (.dzi, .fastpath, .tif, .svs)");
+        if (!folder) {
+            org.tilescope.app.swing.SlideFileFilter.install(fc);
+        }
         if (fc.showOpenDialog(this) == JFileChooser.APPROVE_OPTION) {
             open(fc.getSelectedFile().toPath());
         }

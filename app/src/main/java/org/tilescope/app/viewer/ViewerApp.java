@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.swing.JOptionPane;
+import org.tilescope.app.help.ErrorDialog;
 import org.tilescope.engine.demo.DemoSlide;
 import org.tilescope.engine.jobs.JobManager;
 import org.tilescope.engine.cache.TilePipeline;
@@ -79,6 +79,11 @@ public final class ViewerApp {
             Theme.install(dark);
             // preload and other long work; the window closes it when it closes
             MainWindow win = new MainWindow(pipeline, settings, new JobManager(2));
+            // The first minutes: a card saying what is happening while there is no slide, the
+            // window fitted to this screen, errors with details to copy.
+            WindowPlacement.apply(win, settings);
+            WelcomeCard.install(win);
+            win.setErrorDialog((title, message) -> ErrorDialog.show(win, title, message));
             win.addWindowListener(new java.awt.event.WindowAdapter() {
                 @Override
                 public void windowClosed(java.awt.event.WindowEvent e) {
@@ -86,6 +91,7 @@ public final class ViewerApp {
                 }
             });
             win.setVisible(true);
+            FirstSharpFrame.watch(win);
             return win;
         });
         new OutOfMemoryGuard(pipeline::clearAll, w::showNotice).install();
@@ -131,7 +137,12 @@ public final class ViewerApp {
         Thread.ofPlatform().name("tilescope-demo").daemon(true).start(() -> {
             try {
                 Path dzi = DemoSlide.ensure(cacheDir,
-                        (done, total) -> Edt.run(() -> w.showProgress("Making the demo slide", done, total)),
+                        (done, total) -> Edt.run(() -> {
+                            w.showProgress("Making the demo slide", done, total);
+                            if (w.getGlassPane() instanceof WelcomeCard card) {
+                                card.showDemoBuild(DemoSlide.location(cacheDir).getParent().toString(), done, total);
+                            }
+                        }),
                         closed::get);
                 boolean made = Files.exists(dzi);
                 Edt.run(() -> {
@@ -145,9 +156,12 @@ public final class ViewerApp {
                 LOG.log(System.Logger.Level.WARNING, "demo slide: " + e.getMessage());
                 Edt.run(() -> {
                     w.showProgress("", 1, 1);
+                    if (w.getGlassPane() instanceof WelcomeCard card) {
+                        card.showEmpty("The demo slide could not be made: " + e.getMessage());
+                    }
                     if (!closed.get()) {
-                        JOptionPane.showMessageDialog(w, "Could not make the demo slide: " + e.getMessage()
-                                + "\nOpen a slide with File > Open.", "Demo slide", JOptionPane.WARNING_MESSAGE);
+                        ErrorDialog.show(w, "Demo slide", "Could not make the demo slide: " + e.getMessage()
+                                + "\nOpen a slide with File > Open.");
                     }
                 });
                 result.completeExceptionally(e);

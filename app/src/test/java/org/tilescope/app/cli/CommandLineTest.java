@@ -222,9 +222,14 @@ class CommandLineTest {
         Result r = run("doctor", "--json", "--decode-bench", tiles.toString(), "--seconds", "0.2");
         assertEquals(0, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
-        for (String key : List.of("java", "cores", "decoder", "l1Bytes", "l2Bytes", "maxHeap", "decodeBench")) {
+        for (String key : List.of("version", "java", "cores", "decoder", "decoderLibrary", "l1Bytes", "l2Bytes",
+                "maxHeap", "decodeBench")) {
             assertTrue(j.has(key), "missing " + key + " in " + r.out());
         }
+        // the build's version from the pom, not a placeholder
+        assertTrue(j.get("version").asText().matches("\\d+\\.\\d+\\.\\d+.*"), r.out());
+        // a library file exactly when the fast decoder is in use
+        assertEquals(j.get("decoder").asText().equals("imageio"), j.get("decoderLibrary").isNull(), r.out());
         assertTrue(j.get("cores").asInt() >= 1);
         assertTrue(j.get("l1Bytes").asLong() > 0 && j.get("l2Bytes").asLong() > 0);
         JsonNode bench = j.get("decodeBench");

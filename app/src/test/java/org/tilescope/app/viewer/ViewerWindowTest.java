@@ -55,6 +55,7 @@ public class ViewerWindowTest {
     MainWindow window;
     EdtWatchdog watchdog;
     final List<String> errors = new CopyOnWriteArrayList<>();
+    Settings settings;
 
     @BeforeAll
     public static void needsDisplay() {
@@ -145,7 +146,7 @@ public class ViewerWindowTest {
     void open() throws Exception {
         VIOLATIONS.clear();
         pipeline = new TilePipeline(new CacheSizes(256L << 20, 256L << 20), TileDecoder.standard(), 2, 4, 16);
-        Settings settings = new Settings(dir.resolve("config"));
+        settings = new Settings(dir.resolve("config"));
         window = Edt.call(() -> {
             MainWindow w = new MainWindow(pipeline, settings);
             w.setErrorDialog((title, msg) -> errors.add(title + ": " + msg));
@@ -165,6 +166,9 @@ public class ViewerWindowTest {
             });
         }
         pipeline.close();
+        // the last slide opened writes the recent list in the background; let it land before
+        // the temporary folder is deleted
+        settings.flush();
         if (watchdog != null) {
             watchdog.close();
             assertTrue(watchdog.stalls().isEmpty(), watchdog.report());

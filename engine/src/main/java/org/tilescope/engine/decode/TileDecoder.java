@@ -78,4 +78,12 @@ public interface TileDecoder {
     static Optional<TileDecoder> turbo() {
         return DecoderSelection.turbo();
     }
+
+    /**
+     * The libturbojpeg file {@link #turbo()} runs on (an absolute path where it can be told),
+     * when it is available. {@code -Dtilescope.turbojpeg.path=FILE} makes it try FILE first.
+     */
+    static Optional<String> turboLibraryFile() {
+        return DecoderSelection.turboLibraryFile();
+    }
 }

@@ -5,6 +5,7 @@ import java.awt.image.DataBufferInt;
 import java.awt.image.DirectColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -15,11 +16,14 @@ import java.lang.invoke.MethodHandle;
 import java.lang.ref.Cleaner;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 import javax.imageio.IIOException;
 
 /**
@@ -37,6 +41,9 @@ import javax.imageio.IIOException;
  */
 final class TurboJpegDecoder implements TileDecoder {
     private static final System.Logger LOG = System.getLogger(TurboJpegDecoder.class.getName());
+
+    /** A libturbojpeg file to try before the system's, by absolute path. */
+    static final String PATH_PROPERTY = "tilescope.turbojpeg.path";
 
     // Values from turbojpeg.h 2.1 (not shipped here: libturbojpeg0-dev is not installed).
     private static final int TJPF_BGRX = 3;
@@ -136,6 +143,34 @@ final class TurboJpegDecoder implements TileDecoder {
     @Override
     public String name() {
         return "libjpeg-turbo";
+    }
+
+    /**
+     * The file the library was loaded from: the path it was asked for when that was absolute,
+     * else (on Linux) the file the dynamic loader mapped, read from /proc/self/maps, else the
+     * name it was asked for.
+     */
+    String libraryFile() {
+        String file = Library.LIB.file();
+        if (Path.of(file).isAbsolute()) {
+            return file;
+        }
+        Path maps = Path.of("/proc/self/maps");
+        if (Files.isReadable(maps)) {
+            String stem = file.contains(".") ? file.substring(0, file.indexOf('.')) : file;
+            try (Stream<String> lines = Files.lines(maps)) {
+                // "7f3a... r-xp 00002000 08:01 1234   /usr/lib/x86_64-linux-gnu/libturbojpeg.so.0.2.0"
+                Optional<String> mapped = lines.map(l -> l.indexOf('/') < 0 ? "" : l.substring(l.indexOf('/')))
+                        .filter(p -> Path.of(p).getFileName().toString().startsWith(stem + "."))
+                        .findFirst();
+                if (mapped.isPresent()) {
+                    return mapped.get();
+                }
+            } catch (IOException | UncheckedIOException | java.nio.file.InvalidPathException e) {
+                // not this kernel's format: the name will do
+            }
+        }
+        return file;
     }
 
     /** "libjpeg-turbo 2.x (libturbojpeg.so.0)": which library this decoder runs on. */
@@ -337,8 +372,22 @@ final class TurboJpegDecoder implements TileDecoder {
 
     // ---- loading ------------------------------------------------------------------------------
 
-    /** Library file names to try, most specific first; dlopen searches the usual places. */
+    /**
+     * Library files to try, most specific first: the file named by {@value #PATH_PROPERTY} (an
+     * installed Tilescope's launcher points it at the copy bundled in the app folder), then names
+     * dlopen looks up in the usual places.
+     */
     static List<String> candidateFiles() {
+        List<String> files = new ArrayList<>();
+        String bundled = System.getProperty(PATH_PROPERTY, "").trim();
+        if (!bundled.isEmpty()) {
+            files.add(bundled);   // a missing file is tried and skipped like any other
+        }
+        files.addAll(systemFiles());
+        return files;
+    }
+
+    private static List<String> systemFiles() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         if (os.contains("mac")) {
             return List.of("libturbojpeg.0.dylib", "/opt/homebrew/opt/jpeg-turbo/lib/libturbojpeg.0.dylib",
