@@ -239,6 +239,11 @@ class SoakTest {
             assertNull(deadlocked, "deadlocked threads");
             assertEquals(List.of(), stuck, "workers that did not end within 30 s of the stop");
             quiesce(p);
+            var st = p.stats();
+            samples.add(String.format(Locale.ROOT, "drained: reads in flight %d, decodes in flight %d, requests waited on %d,"
+                    + " source reads %,d, failed tiles %,d, L1 evictions %,d, L2 evictions %,d", st.readsInFlight(),
+                    st.decodesInFlight(), p.foregroundInFlight(), st.sourceReads(), st.failedTiles(), st.l1().evictions(),
+                    st.l2().evictions()));
             return Footprint.now();
         }
     }
