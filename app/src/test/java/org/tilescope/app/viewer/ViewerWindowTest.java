@@ -52,6 +52,7 @@ public class ViewerWindowTest {
     Path dir;
     TilePipeline pipeline;
     MainWindow window;
+    Settings settings;
     EdtWatchdog watchdog;
     final List<String> errors = new CopyOnWriteArrayList<>();
 
@@ -144,7 +145,7 @@ public class ViewerWindowTest {
     void open() throws Exception {
         VIOLATIONS.clear();
         pipeline = new TilePipeline(new CacheSizes(256L << 20, 256L << 20), TileDecoder.standard(), 2, 4, 16);
-        Settings settings = new Settings(dir.resolve("config"));
+        settings = new Settings(dir.resolve("config"));
         window = Edt.call(() -> {
             MainWindow w = new MainWindow(pipeline, settings);
             w.setErrorDialog((title, msg) -> errors.add(title + ": " + msg));
@@ -164,6 +165,7 @@ public class ViewerWindowTest {
             });
         }
         pipeline.close();
+        settings.flush(); // its writer thread must be done with the temp folder before JUnit deletes it
         if (watchdog != null) {
             watchdog.close();
             assertTrue(watchdog.stalls().isEmpty(), watchdog.report());
