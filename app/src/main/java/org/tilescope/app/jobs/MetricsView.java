@@ -55,6 +55,8 @@ public final class MetricsView {
     private final Sparkline heapLine = new Sparkline(new Color(0x1E88E5));
     private final Sparkline l2Line = new Sparkline(new Color(0x43A047));
     private Metrics.Snapshot last;
+    /** Width of the fixed rows' names: the pool rows' names get it too, so the values line up. */
+    private int nameWidth;
 
     /** Fixed rows; the pools between the caches and the process are listed as they exist. */
     static final String[] ROWS = {"Heap used", "Heap committed", "Heap max", "Peak heap", "L1 (decoded)",
@@ -148,7 +150,10 @@ public final class MetricsView {
                 c.gridx = 0;
                 c.gridy = y++;
                 c.weightx = 0;
-                poolRows.add(new JLabel(label(name)), c);
+                JLabel poolName = new JLabel(label(name));
+                poolName.setPreferredSize(new Dimension(Math.max(nameWidth, poolName.getPreferredSize().width),
+                        poolName.getPreferredSize().height));
+                poolRows.add(poolName, c);
                 JLabel v = new JLabel("–");
                 c.gridx = 1;
                 c.weightx = 1;
@@ -192,6 +197,10 @@ public final class MetricsView {
         c.anchor = GridBagConstraints.WEST;
         c.insets = new Insets(2, 0, 2, 16);
         Font bold = new JLabel().getFont().deriveFont(Font.BOLD);
+        for (String row : ROWS) {
+            nameWidth = Math.max(nameWidth, new JLabel(row).getPreferredSize().width);
+        }
+        poolValues.clear(); // the pool rows are made again with that width
         int y = 0;
         for (int i = 0; i < ROWS.length; i++) {
             if (i == POOLS_BEFORE) {

@@ -102,6 +102,7 @@ class JobsWindowTest {
             });
         }
         pipeline.close();
+        settings.flush(); // its writer thread must be done with the temp folder before JUnit deletes it
         if (watchdog != null) {
             watchdog.close();
             assertTrue(watchdog.stalls().isEmpty(), watchdog.report());

@@ -21,7 +21,10 @@ class OutOfMemoryGuardTest {
     /** A heap whose fullness the test sets. */
     static final class FakeHeap implements OutOfMemoryGuard.Heap {
         volatile double liveAfterFullGc = 0.3;
-        volatile double afterLastGc = 0.3;
+        /** Milliseconds of GC per millisecond of wall time: 0 idle, 0.9 thrashing. */
+        volatile double collecting;
+        private long gc;
+        private long lastAsked = System.nanoTime();
         final AtomicInteger fullGcs = new AtomicInteger();
 
         @Override
@@ -31,8 +34,11 @@ class OutOfMemoryGuardTest {
         }
 
         @Override
-        public double shareAfterLastGc() {
-            return afterLastGc;
+        public synchronized long gcMillis() {
+            long now = System.nanoTime();
+            gc += (long) (collecting * TimeUnit.NANOSECONDS.toMillis(now - lastAsked));
+            lastAsked = now;
+            return gc;
         }
 
         @Override
@@ -99,6 +105,8 @@ class OutOfMemoryGuardTest {
         assertEquals("Out of memory in tilescope-decode-7 (heap limit 512 MB): tile caches emptied", notices.getFirst());
         assertTrue(guard.reserveHeld(), "the reserve is let go, then taken again for the next time");
 
+        // errors within one sample of each other count as one burst: this one comes well after
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         dieOf(new CompletionException(new ExecutionException(new OutOfMemoryError("Java heap space"))), guard);
         await(() -> notices.size() == 2);
         assertEquals(2, freed.get(), "found inside the wrappers of a future");
@@ -117,22 +125,39 @@ class OutOfMemoryGuardTest {
     }
 
     @Test
-    void theWatchdogActsOnAHeapThatStaysFullWithoutAnyErrorReachingAThreadsEnd() throws Exception {
-        OutOfMemoryGuard guard = guard();
-        Thread.UncaughtExceptionHandler previous = guard.install(); // starts the watchdog
+    void installedItHandlesEveryThreadAndASpellOfCollectingThatEmptyingTheCachesEnds() throws Exception {
+        // emptying the caches is enough here: the collecting stops with it
+        OutOfMemoryGuard guard = new OutOfMemoryGuard(() -> {
+            freed.incrementAndGet();
+            heap.collecting = 0;
+        }, notices::add, heap, exits::add, TimeUnit.MILLISECONDS.toNanos(5));
+        started.add(guard);
+        Thread.UncaughtExceptionHandler previous = guard.install();
         try {
             assertEquals(guard, Thread.getDefaultUncaughtExceptionHandler());
-            heap.afterLastGc = 0.98;
+            heap.collecting = 0.8; // no error reaches a thread's end: the JVM just collects most of the time
             await(() -> !notices.isEmpty());
-            heap.afterLastGc = 0.3;
-            assertTrue(freed.get() >= 1, "the watchdog emptied the caches");
-            assertTrue(notices.getFirst().startsWith("Heap nearly full (heap limit 512 MB): tile caches emptied"),
+            assertEquals(1, freed.get());
+            assertTrue(notices.getFirst().startsWith("Memory nearly exhausted (heap limit 512 MB): tile caches emptied"),
                     notices.toString());
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // twenty samples: it would give up by now
             assertEquals(List.of(), exits);
         } finally {
             guard.stopWatching();
             Thread.setDefaultUncaughtExceptionHandler(previous);
         }
+    }
+
+    @Test
+    void aJvmThatKeepsCollectingIsFreedOnceAndEndedWhenThatDoesNotHelp() throws Exception {
+        heap.collecting = 0.9; // the JVM collects garbage 90 % of the time: no error needs to reach a thread's end
+        guard().start();
+        await(() -> !notices.isEmpty());
+        assertEquals(1, freed.get(), "first the caches are emptied");
+        assertEquals(List.of(), exits);
+        await(() -> !exits.isEmpty()); // still thrashing: the caches were not what held the memory
+        assertEquals(OutOfMemoryGuard.EXIT_OUT_OF_MEMORY, exits.getFirst());
+        assertEquals(1, freed.get(), "emptied once: the second time it ends instead");
     }
 
     @Test

@@ -53,9 +53,9 @@ public class ViewerWindowTest {
     Path dir;
     TilePipeline pipeline;
     MainWindow window;
+    Settings settings;
     EdtWatchdog watchdog;
     final List<String> errors = new CopyOnWriteArrayList<>();
-    Settings settings;
 
     @BeforeAll
     public static void needsDisplay() {
