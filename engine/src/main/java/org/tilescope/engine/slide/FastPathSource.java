@@ -315,8 +315,10 @@ final class FastPathSource implements SlideSource {
         }
     }
 
+    /** A positive, finite number ("1e999" parses to infinity): else unknown. */
     private static OptionalDouble positive(JsonNode n) {
-        return n.isNumber() && n.asDouble() > 0 ? OptionalDouble.of(n.asDouble()) : OptionalDouble.empty();
+        double v = n.isNumber() ? n.asDouble() : Double.NaN;
+        return v > 0 && Double.isFinite(v) ? OptionalDouble.of(v) : OptionalDouble.empty();
     }
 
     private static String firstLine(String s) {
