@@ -9,6 +9,9 @@ import java.util.List;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.plugins.tiff.BaselineTIFFTagSet;
+import javax.imageio.plugins.tiff.TIFFDirectory;
+import javax.imageio.plugins.tiff.TIFFField;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -90,6 +93,9 @@ final class ImageIoTileDecoder implements TileDecoder {
                 throw new IIOException("damaged " + codec.name() + ": " + tw + "x" + th + " tiles in a "
                         + w + "x" + h + " image");
             }
+            if (codec == ImageCodec.TIFF) {
+                checkBitsPerSample(reader);
+            }
             BufferedImage img = reader.read(0, reader.getDefaultReadParam());
             for (String warning : warnings) {
                 // colour-management notes (a CMYK JPEG without a profile) are not damage
@@ -107,6 +113,23 @@ final class ImageIoTileDecoder implements TileDecoder {
         } finally {
             reader.removeAllIIOReadWarningListeners();
             reader.setInput(null);
+        }
+    }
+
+    /**
+     * The JDK TIFF reader rescales samples that are not 8 bits through a table of 2^bits entries,
+     * allocated before any pixel: 24 bits a sample is 64 MB for a 16 px tile. 1 to 16 are read.
+     */
+    private static void checkBitsPerSample(ImageReader reader) throws IOException {
+        TIFFField bits = TIFFDirectory.createFromMetadata(reader.getImageMetadata(0))
+                .getTIFFField(BaselineTIFFTagSet.TAG_BITS_PER_SAMPLE);
+        if (bits == null) {
+            return;
+        }
+        for (int b : bits.getAsInts()) {
+            if (b < 1 || b > 16) {
+                throw new IIOException("unsupported TIFF: " + b + " bits a sample (1 to 16 are read)");
+            }
         }
     }
 

@@ -113,9 +113,17 @@ final class FuzzContract {
      */
     static void exercise(SlideSource s, long fileBytes, TileDecoder decoder) {
         SlideInfo info = s.info();
-        if (info.levelCount() < 1 || info.width() <= 0 || info.height() <= 0) {
+        if (info.levelCount() < 1 || info.width() <= 0 || info.height() <= 0 || info.level(0).downsample() != 1.0) {
             throw new AssertionError("inconsistent info: " + info);
         }
+        for (int i = 1; i < info.levelCount(); i++) {
+            if (!(info.level(i).downsample() > info.level(i - 1).downsample())) {
+                throw new AssertionError("downsamples not increasing: " + info.levels());
+            }
+        }
+        // A scale bar divides by these: present means finite and positive.
+        info.mpp().ifPresent(v -> requireFinitePositive("mpp", v, info));
+        info.magnification().ifPresent(v -> requireFinitePositive("magnification", v, info));
         for (LevelInfo l : info.levels().subList(0, Math.min(MAX_LEVELS_READ, info.levelCount()))) {
             if ((long) l.cols() * l.tileWidth() < l.width() || (long) l.rows() * l.tileHeight() < l.height()) {
                 throw new AssertionError("level " + l.index() + " grid does not cover it: " + l);
@@ -146,6 +154,12 @@ final class FuzzContract {
             throw new AssertionError("an unknown associated image name read");
         } catch (IOException e) {
             expected(e);
+        }
+    }
+
+    private static void requireFinitePositive(String what, double v, SlideInfo info) {
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new AssertionError(what + " " + v + " in " + info);
         }
     }
 

@@ -407,7 +407,8 @@ public final class FastPathSource implements LocalSlideSource {
     }
 
     private static OptionalDouble positive(JsonNode n) {
-        return n.isNumber() && n.asDouble() > 0 ? OptionalDouble.of(n.asDouble()) : OptionalDouble.empty();
+        double v = n.isNumber() ? n.asDouble() : Double.NaN;
+        return v > 0 && Double.isFinite(v) ? OptionalDouble.of(v) : OptionalDouble.empty();
     }
 
     private static String firstLine(String s) {

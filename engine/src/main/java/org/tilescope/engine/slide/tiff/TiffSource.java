@@ -282,6 +282,7 @@ public final class TiffSource implements LocalSlideSource {
                 tables = jpegTablesBody(in, im, TiffParser.raw(in, d, t, MAX_JPEG_TABLES_BYTES));
             }
         } else {
+            checkBitsPerSample(in, im);
             decodingTags = TiffRewriter.decodingTags(in, d);
         }
         return new TiffLevel(im, offsets, counts, (int) cols, (int) rows, tables, decodingTags);
@@ -301,6 +302,24 @@ public final class TiffSource implements LocalSlideSource {
             end -= 2;
         }
         return Arrays.copyOf(t, end);
+    }
+
+    /**
+     * Tiles other than JPEG are decoded by the JDK's TIFF reader, which builds a lookup table of
+     * 2^BitsPerSample entries to rescale samples that are not 8 bits: 24 bits a sample is a
+     * 64 MB table for a 16 px tile, 32 bits overflows. Slides use 1 to 16.
+     */
+    private static void checkBitsPerSample(TiffFile in, Image im) throws IOException {
+        TiffParser.Entry e = im.dir().entry(TiffParser.TAG_BITS_PER_SAMPLE);
+        if (e == null) {
+            return; // 1 bit, the default
+        }
+        for (long bits : TiffParser.longs(in, im.dir(), e, 64)) {
+            if (bits < 1 || bits > 16) {
+                throw new SlideException(in.path(), "BitsPerSample " + bits + " is not supported (1 to 16 are), in "
+                        + im.where());
+            }
+        }
     }
 
     private static void checkCompression(TiffFile in, Image im) throws SlideException {
