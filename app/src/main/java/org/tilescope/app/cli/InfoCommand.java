@@ -8,7 +8,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
-import org.tilescope.engine.pyramid.Pyramids;
+import org.tilescope.engine.pyramid.generated.Pyramids;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.SlideInfo;
 import org.tilescope.engine.slide.SlideSource;

@@ -4,7 +4,7 @@ import org.tilescope.app.render.ImageFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.tilescope.engine.pyramid.Pyramids;
+import org.tilescope.engine.pyramid.generated.Pyramids;
 import org.tilescope.engine.region.Region;
 import org.tilescope.engine.region.RegionReader;
 import org.tilescope.engine.slide.SlideInfo;

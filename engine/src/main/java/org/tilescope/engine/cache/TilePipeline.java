@@ -24,13 +24,14 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.tilescope.engine.decode.TileDecoder;
 import org.tilescope.engine.decode.TileEncoder;
-import org.tilescope.engine.pyramid.Pyramids;
-import org.tilescope.engine.pyramid.TileStore;
+import org.tilescope.engine.pyramid.generated.Pyramids;
+import org.tilescope.engine.pyramid.generated.TileStore;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.Limits;
 import org.tilescope.engine.slide.SlideInfo;
 import org.tilescope.engine.slide.SlideException;
 import org.tilescope.engine.slide.SlideSource;
+import org.tilescope.engine.cache.PipelineStats.TierStats;
 import org.tilescope.engine.slide.TileException;
 
 /**

@@ -4,7 +4,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import org.tilescope.engine.decode.TileDecoder;
-import org.tilescope.engine.pyramid.Pyramids;
+import org.tilescope.engine.pyramid.generated.Pyramids;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.SlideInfo;
 import org.tilescope.engine.slide.SlideSource;

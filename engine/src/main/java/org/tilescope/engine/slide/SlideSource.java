@@ -13,7 +13,7 @@ public interface SlideSource extends AutoCloseable {
 
     /**
      * Stable for the same content at the same location, different once it changes: for a local
-     * slide its canonical path, size and modification time ({@link FileStamp}); for a remote one
+     * slide its canonical path, size and modification time ({@link org.tilescope.engine.slide.local.FileStamp}); for a remote one
      * the URL and the server's validator. The caches key tiles by it, so L1/L2 survive reopening
      * and a changed slide is never served from stale tiles.
      */

@@ -1,5 +1,6 @@
 package org.tilescope.engine.slide;
 
+import org.tilescope.engine.slide.local.FileStamp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

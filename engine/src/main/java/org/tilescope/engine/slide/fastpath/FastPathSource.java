@@ -1,8 +1,8 @@
 package org.tilescope.engine.slide.fastpath;
 
-import org.tilescope.engine.slide.FileStamp;
+import org.tilescope.engine.slide.local.FileStamp;
 import org.tilescope.engine.slide.LevelInfo;
-import org.tilescope.engine.slide.LocalSlideSource;
+import org.tilescope.engine.slide.local.LocalSlideSource;
 import org.tilescope.engine.slide.Limits;
 import org.tilescope.engine.slide.SlideException;
 import org.tilescope.engine.slide.SlideInfo;

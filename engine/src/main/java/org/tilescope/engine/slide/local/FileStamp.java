@@ -1,5 +1,7 @@
-package org.tilescope.engine.slide;
+package org.tilescope.engine.slide.local;
 
+import org.tilescope.engine.slide.SlideException;
+import org.tilescope.engine.slide.SlideSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FileStamp {
     /** Least time between two looks at the disk. */
-    static final long CHECK_INTERVAL_NANOS = 1_000_000_000L;
+    public static final long CHECK_INTERVAL_NANOS = 1_000_000_000L;
 
     private final List<Path> files;
     private final long[] sizes;

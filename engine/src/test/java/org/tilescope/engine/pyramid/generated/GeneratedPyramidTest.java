@@ -1,4 +1,4 @@
-package org.tilescope.engine.pyramid;
+package org.tilescope.engine.pyramid.generated;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

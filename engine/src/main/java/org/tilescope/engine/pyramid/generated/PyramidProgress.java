@@ -1,4 +1,4 @@
-package org.tilescope.engine.pyramid;
+package org.tilescope.engine.pyramid.generated;
 
 /**
  * How far the generated levels are: {@code done} of the {@code total} tiles of the generated

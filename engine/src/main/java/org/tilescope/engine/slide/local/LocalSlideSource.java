@@ -1,4 +1,6 @@
-package org.tilescope.engine.slide;
+package org.tilescope.engine.slide.local;
+
+import org.tilescope.engine.slide.SlideSource;
 
 /**
  * A slide read from the local file system: its identity and its change check both come from the

@@ -1,4 +1,4 @@
-package org.tilescope.engine.pyramid;
+package org.tilescope.engine.pyramid.generated;
 
 import java.io.IOException;
 import org.tilescope.engine.slide.SlideInfo;

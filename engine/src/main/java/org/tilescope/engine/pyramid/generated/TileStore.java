@@ -1,4 +1,4 @@
-package org.tilescope.engine.pyramid;
+package org.tilescope.engine.pyramid.generated;
 
 import java.awt.image.BufferedImage;
 
