@@ -2,6 +2,7 @@ package org.tilescope.engine.demo;
 
 import org.tilescope.engine.pyramid.PyramidGeometry;
 import org.tilescope.engine.pyramid.PyramidWriter;
+import org.tilescope.engine.files.FileTrees;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
@@ -150,7 +151,7 @@ public final class DemoSlide {
             }
             removeStale(cacheDir);
             Path temp = cacheDir.resolve(TEMP_PREFIX + ProcessHandle.current().pid());
-            deleteTree(temp);
+            FileTrees.deleteTree(temp);
             boolean moved = false;
             try {
                 Instant start = Instant.now();
@@ -162,7 +163,7 @@ public final class DemoSlide {
                 }
             } finally {
                 if (!moved) {
-                    deleteTree(temp);
+                    FileTrees.deleteTree(temp);
                 }
             }
             return location(cacheDir);
@@ -180,7 +181,7 @@ public final class DemoSlide {
         if (Files.exists(target)) {
             // An old version or a damaged demo: out of the way first, so the rename below is one step.
             Path old = cacheDir.resolve(OLD_PREFIX + ProcessHandle.current().pid());
-            deleteTree(old);
+            FileTrees.deleteTree(old);
             try {
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
             } catch (NoSuchFileException e) {
@@ -188,7 +189,7 @@ public final class DemoSlide {
             } catch (IOException e) {
                 throw new IOException("cannot replace the old demo slide in " + target + ": " + describe(e), e);
             }
-            deleteTree(old);
+            FileTrees.deleteTree(old);
         }
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -298,7 +299,7 @@ public final class DemoSlide {
         }
         for (Path p : stale) {
             LOG.log(Level.INFO, "Removing an unfinished demo slide build {0}", p);
-            deleteTree(p);
+            FileTrees.deleteTree(p);
         }
     }
 
@@ -311,28 +312,6 @@ public final class DemoSlide {
     }
 
     /** Best effort: a leftover that cannot be deleted now is retried on the next start. */
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "Cannot delete {0}: {1}", root, describe(e));
-        }
-    }
 
     private static String describe(IOException e) {
         String m = e.getMessage();

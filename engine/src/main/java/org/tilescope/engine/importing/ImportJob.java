@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.tilescope.engine.files.FileTrees;
 import org.tilescope.engine.jobs.Job;
 import org.tilescope.engine.jobs.JobContext;
 import org.tilescope.engine.jobs.Progress;
@@ -149,7 +150,7 @@ public final class ImportJob extends Job {
             return failed(source, "out of memory (give Java a bigger heap, or import with fewer workers)", size, t0);
         } finally {
             if (temp != null) {
-                deleteTree(temp);
+                FileTrees.deleteTree(temp);
             }
         }
     }
@@ -227,7 +228,7 @@ public final class ImportJob extends Job {
             Path old = to.resolveSibling(TEMP_PREFIX + "old-" + to.getFileName() + "-" + System.nanoTime());
             Files.move(to, old);
             move(from, to);
-            deleteTree(old);
+            FileTrees.deleteTree(old);
         } else {
             move(from, to);
         }
@@ -257,26 +258,6 @@ public final class ImportJob extends Job {
             return total[0];
         } catch (IOException e) {
             return 0;
-        }
-    }
-
-    static void deleteTree(Path root) {
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot remove " + root + ": " + e.getMessage());
         }
     }
 
