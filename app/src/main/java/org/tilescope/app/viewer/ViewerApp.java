@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.swing.JOptionPane;
 import org.tilescope.engine.demo.DemoSlide;
 import org.tilescope.engine.jobs.JobManager;
+import org.tilescope.engine.library.LibraryFolders;
 import org.tilescope.engine.cache.TilePipeline;
 
 /** Starts the viewer: theme, pipeline, main window, then the slide to show first. */
@@ -33,7 +34,7 @@ public final class ViewerApp {
         MainWindow w = Edt.call(() -> {
             Theme.install(dark);
             // preload and other long work; the window closes it when it closes
-            MainWindow win = new MainWindow(pipeline, settings, new JobManager(2));
+            MainWindow win = new MainWindow(pipeline, settings, new JobManager(2), LibraryFolders.fromEnvironment());
             win.addWindowListener(new java.awt.event.WindowAdapter() {
                 @Override
                 public void windowClosed(java.awt.event.WindowEvent e) {
