@@ -38,8 +38,7 @@ public final class CaseContextCopier {
             last = c;
             try {
                 Toolkit.getDefaultToolkit().getSystemClipboard().setContents(new StringSelection(c.markdown()), null);
-                told.accept(String.format(Locale.ROOT, "Copied %s: %,d tokens (%s)",
-                        slide.getFileName(), c.tokens(), c.encoding()));
+                told.accept(String.format(Locale.ROOT, "Copied: %,d tokens (%s)", c.tokens(), c.encoding()));
             } catch (IllegalStateException e) {
                 LOG.log(System.Logger.Level.WARNING, "clipboard unavailable: " + e.getMessage());
                 told.accept("⚠ The clipboard is busy; try again");

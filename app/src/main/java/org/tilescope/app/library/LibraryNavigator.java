@@ -119,7 +119,8 @@ public final class LibraryNavigator extends JPanel {
             }
         });
         centre.add(folderView, FOLDER_CARD);
-        centre.add(new JScrollPane(results), RESULTS_CARD);
+        centre.add(new JScrollPane(results, JScrollPane.VERTICAL_SCROLLBAR_AS_NEEDED,
+                JScrollPane.HORIZONTAL_SCROLLBAR_NEVER), RESULTS_CARD);
 
         tags.setSelectionMode(ListSelectionModel.SINGLE_SELECTION);
         tags.setCellRenderer(new DefaultListCellRenderer() {
@@ -282,6 +283,9 @@ public final class LibraryNavigator extends JPanel {
         if (lib.indexReloading() || (r != null && r.reloading())) {
             parts.add("index reloading");
         }
+        if (r != null && s != null && s.done()) {
+            parts.add(s.describe());
+        }
         if (parts.isEmpty()) {
             parts.add(s != null ? s.describe() + " in the library" : lib.roots().isEmpty()
                     ? "Open a folder to add it to the library" : "Type to search the library");
@@ -300,7 +304,10 @@ public final class LibraryNavigator extends JPanel {
         @Override
         public Component getListCellRendererComponent(JList<?> list, Object value, int index, boolean sel, boolean focus) {
             SearchResult.Hit h = (SearchResult.Hit) value;
-            super.getListCellRendererComponent(list, html(h, Math.max(120, list.getWidth() - 24), sel), index, sel, focus);
+            // wrap to the visible width (the list's own width grows to its widest row)
+            int width = list.getParent() instanceof javax.swing.JViewport v ? v.getWidth() : list.getWidth();
+            super.getListCellRendererComponent(list, html(h, Math.max(120, width - 16), list.getFontMetrics(list.getFont()), sel),
+                    index, sel, focus);
             setBorder(BorderFactory.createCompoundBorder(
                     BorderFactory.createMatteBorder(0, 0, 1, 0, UIManager.getColor("Separator.foreground") == null
                             ? Color.LIGHT_GRAY : UIManager.getColor("Separator.foreground")),
@@ -319,9 +326,45 @@ public final class LibraryNavigator extends JPanel {
         };
     }
 
+    /** Lines of snippet shown per hit. */
+    static final int SNIPPET_LINES = 3;
+
+    /**
+     * Word-wraps {@code text} to {@code width} pixels, with a tenth kept spare for the bold
+     * match; at most {@code maxLines} lines, each {start, end}.
+     */
+    static List<int[]> wrap(String text, int width, java.awt.FontMetrics fm, int maxLines) {
+        int room = width * 9 / 10;
+        List<int[]> lines = new ArrayList<>();
+        int start = 0;
+        while (start < text.length() && lines.size() < maxLines) {
+            int end = start;
+            int lastSpace = -1;
+            while (end < text.length() && fm.stringWidth(text.substring(start, end + 1)) <= room) {
+                if (text.charAt(end) == ' ') {
+                    lastSpace = end;
+                }
+                end++;
+            }
+            if (end < text.length() && lastSpace > start) {
+                end = lastSpace;
+            }
+            end = Math.max(end, start + 1);
+            lines.add(new int[] {start, end});
+            start = end;
+            while (start < text.length() && text.charAt(start) == ' ') {
+                start++;
+            }
+        }
+        return lines;
+    }
+
+    /** Characters of a snippet kept before its match. */
+    static final int LEAD = 50;
+
     /** The hit as HTML, wrapped to {@code width} pixels. */
-    static String html(SearchResult.Hit h, int width, boolean selected) {
-        StringBuilder b = new StringBuilder("<html><body style='width:").append(width).append("px'><b>")
+    static String html(SearchResult.Hit h, int width, java.awt.FontMetrics fm, boolean selected) {
+        StringBuilder b = new StringBuilder("<html><b>")
                 .append(escape(h.name())).append("</b> <font color='").append(selected ? "#dddddd" : "#888888")
                 .append("'>").append(escape(h.format())).append("</font>");
         if (!h.tags().isEmpty()) {
@@ -335,11 +378,37 @@ public final class LibraryNavigator extends JPanel {
         if (!snippet.isEmpty()) {
             int start = Math.clamp(h.matchStart(), 0, snippet.length());
             int end = Math.clamp(h.matchEnd(), start, snippet.length());
-            b.append("<br><small>").append(escape(snippet.substring(0, start))).append("<b>")
-                    .append(escape(snippet.substring(start, end))).append("</b>")
-                    .append(escape(snippet.substring(end))).append("</small>");
+            String before = snippet.substring(0, start);
+            if (before.length() > LEAD) {
+                // a few words before the match, from a word start: the match is on the first lines
+                int cut = before.indexOf(' ', before.length() - LEAD);
+                before = "…" + before.substring(cut < 0 ? before.length() - LEAD : cut + 1);
+            }
+            String text = before + snippet.substring(start, end) + snippet.substring(end);
+            final int boldFrom = before.length();
+            final int boldTo = boldFrom + (end - start);
+            // wrapped here, by the list's font (a label's HTML does not wrap to a list's width)
+            List<int[]> lines = wrap(text, width, fm, SNIPPET_LINES);
+            for (int[] line : lines) {
+                b.append("<br>");
+                boolean bold = false;
+                for (int i = line[0]; i < line[1]; i++) {
+                    boolean inMatch = i >= boldFrom && i < boldTo;
+                    if (inMatch != bold) {
+                        b.append(inMatch ? "<b>" : "</b>");
+                        bold = inMatch;
+                    }
+                    b.append(escape(String.valueOf(text.charAt(i))));
+                }
+                if (bold) {
+                    b.append("</b>");
+                }
+            }
+            if (!lines.isEmpty() && lines.getLast()[1] < text.length()) {
+                b.append("…");
+            }
         }
-        return b.append("</body></html>").toString();
+        return b.append("</html>").toString();
     }
 
     static String escape(String s) {
