@@ -3,6 +3,7 @@ package org.tilescope.app.viewer;
 import org.tilescope.app.importing.ImportDialog;
 import org.tilescope.app.cli.SlideLocations;
 import org.tilescope.app.jobs.MetricsView;
+import org.tilescope.app.library.LibraryUi;
 import org.tilescope.app.jobs.ProgressPanel;
 import org.tilescope.app.navigator.SlideNavigator;
 import org.tilescope.app.render.ViewState;
@@ -55,6 +56,7 @@ import org.tilescope.engine.jobs.JobHandle;
 import org.tilescope.engine.jobs.JobManager;
 import org.tilescope.engine.jobs.JobSnapshot;
 import org.tilescope.engine.jobs.JobState;
+import org.tilescope.engine.library.LibraryFolders;
 import org.tilescope.engine.metrics.Metrics;
 import org.tilescope.engine.cache.SlideHandle;
 import org.tilescope.engine.cache.TilePipeline;
@@ -96,6 +98,8 @@ public final class MainWindow extends JFrame {
     private final BulkPreloader preloader;
     private final ProgressPanel progressPanel;
     private final MetricsView metricsView;
+    /** The slide library (search, tags, notes), or null for a window without one (tests). */
+    private final LibraryUi library;
     /** Preload jobs' workers and tiles left, from their latest snapshots (EDT). */
     private final Map<Long, JobSnapshot> preloadSnapshots = new HashMap<>();
     private JobHandle preloadJob;
@@ -115,6 +119,14 @@ public final class MainWindow extends JFrame {
      * @param jobs the background jobs' queue; the window closes it when it closes
      */
     public MainWindow(TilePipeline pipeline, Settings settings, JobManager jobs) {
+        this(pipeline, settings, jobs, null);
+    }
+
+    /**
+     * @param jobs           the background jobs' queue; the window closes it when it closes
+     * @param libraryFolders where the slide library lives; null: a window without a library
+     */
+    public MainWindow(TilePipeline pipeline, Settings settings, JobManager jobs, LibraryFolders libraryFolders) {
         super("Tilescope");
         this.pipeline = pipeline;
         this.settings = settings;
@@ -134,10 +146,11 @@ public final class MainWindow extends JFrame {
         navigator.setMinimumSize(new Dimension(240, 100));
         info.setMinimumSize(new Dimension(260, 100));
         pane.setMinimumSize(new Dimension(200, 150));
-        right = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, pane, info);
+        library = libraryFolders == null ? null : new LibraryUi(libraryFolders, jobs, navigator, this::open);
+        right = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, pane, library == null ? info : library.infoSide(info));
         right.setResizeWeight(1);
         right.setBorder(null);
-        JSplitPane main = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, navigator, right);
+        JSplitPane main = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, library == null ? navigator : library.navigator(), right);
         main.setBorder(null);
         main.setResizeWeight(0);
         main.setDividerLocation(270);
@@ -163,6 +176,9 @@ public final class MainWindow extends JFrame {
         south.add(statusBar(), BorderLayout.SOUTH);
         add(south, BorderLayout.SOUTH);
         setJMenuBar(menus());
+        if (library != null) {
+            library.addMenuItems(getJMenuBar(), this);
+        }
         installWindowKeys();
         setTransferHandler(new DropHandler());
         pane.addViewListener(p -> updateStatus());
@@ -199,6 +215,11 @@ public final class MainWindow extends JFrame {
 
     public InfoPanel infoPanel() {
         return info;
+    }
+
+    /** The slide library's part of the window, or null when it has none. */
+    public LibraryUi library() {
+        return library;
     }
 
     public JLabel statusPosition() {
@@ -327,6 +348,19 @@ public final class MainWindow extends JFrame {
             try {
                 Path target = abs;
                 boolean folder = Files.isDirectory(abs) && !Files.isRegularFile(abs.resolve("metadata.json"));
+                if (folder && library != null) {
+                    library.folderOpened(abs);
+                    if (SlideFolder.list(abs).isEmpty()) {
+                        // a folder of folders: the library scans them; nothing to show yet
+                        Edt.run(() -> {
+                            opening = null;
+                            setStatus(" ");
+                            showNotice("Scanning " + abs.getFileName() + " into the library; search it on the left");
+                            result.complete(pane.slide());
+                        });
+                        return;
+                    }
+                }
                 if (folder) {
                     target = firstReadable(abs);
                 }
@@ -384,6 +418,9 @@ public final class MainWindow extends JFrame {
             rebuildRecent();
         }
         info.show(h.info());
+        if (library != null) {
+            library.slideShown(h.path(), SlideFolder.folderOf(h.path()));
+        }
         watchPyramid(h);
         setTitle(displayName(h) + " — Tilescope");
         setStatus(" ");
@@ -870,6 +907,9 @@ public final class MainWindow extends JFrame {
     }
 
     private void shutdown() {
+        if (library != null) {
+            library.close(); // saves a note being typed and writes the library, off the EDT
+        }
         // cancels the preload and every other job; their reads end against the still-open pipeline
         progressPanel.dispose();
         metricsView.dispose();

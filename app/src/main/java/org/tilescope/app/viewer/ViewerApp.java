@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.tilescope.app.help.ErrorDialog;
 import org.tilescope.engine.demo.DemoSlide;
 import org.tilescope.engine.jobs.JobManager;
+import org.tilescope.engine.library.LibraryFolders;
 import org.tilescope.engine.cache.TilePipeline;
 import org.tilescope.engine.slide.http.DiskTileCache;
 
@@ -78,7 +79,7 @@ public final class ViewerApp {
         MainWindow w = Edt.call(() -> {
             Theme.install(dark);
             // preload and other long work; the window closes it when it closes
-            MainWindow win = new MainWindow(pipeline, settings, new JobManager(2));
+            MainWindow win = new MainWindow(pipeline, settings, new JobManager(2), LibraryFolders.fromEnvironment());
             // The first minutes: a card saying what is happening while there is no slide, the
             // window fitted to this screen, errors with details to copy.
             WindowPlacement.apply(win, settings);
