@@ -86,6 +86,9 @@ public final class MainWindow extends JFrame {
     private javax.swing.Timer pyramidWatch;
     private final JSplitPane right;
     private final Map<Long, ViewState> views = new HashMap<>();
+    /** Hears slides rewritten on disk while open (on a background thread). */
+    private final java.util.function.Consumer<TilePipeline.SlideChange> slideChanges =
+            change -> Edt.run(() -> slideChanged(change));
     /** Opens slides, and nothing else: a long export or a slow disk check never queues in front of an open. */
     private final ExecutorService opener = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("tilescope-open").daemon(true).factory());
@@ -136,6 +139,7 @@ public final class MainWindow extends JFrame {
         this.navigator = new SlideNavigator(this::open);
         this.progressPanel = new ProgressPanel(jobs);
         this.metricsView = new MetricsView(new Metrics(pipeline), this::preloadLoad);
+        pipeline.addSlideChangeListener(slideChanges);
         navigator.setCachedTest(preloader::isFullyCached);
         // L2 evicted (or was cleared of) a tile of a slide marked "in cache": the mark goes
         preloader.addUncachedListener(p -> Edt.run(navigator::refreshCached));
@@ -416,11 +420,11 @@ public final class MainWindow extends JFrame {
             }
             settings.addRecent(h.path());
             rebuildRecent();
+            if (library != null) {
+                library.slideShown(h.path(), SlideFolder.folderOf(h.path()));
+            }
         }
         info.show(h.info());
-        if (library != null) {
-            library.slideShown(h.path(), SlideFolder.folderOf(h.path()));
-        }
         watchPyramid(h);
         setTitle(displayName(h) + " — Tilescope");
         setStatus(" ");
@@ -906,7 +910,27 @@ public final class MainWindow extends JFrame {
         }
     }
 
+    /**
+     * The slide in view was rewritten on disk: the pipeline reopened it under a new id (its old
+     * tiles are never mixed with the new file's), so the view moves to the new handle where it
+     * was, and one line says what happened.
+     */
+    private void slideChanged(TilePipeline.SlideChange change) {
+        SlideHandle shown = pane.slide();
+        if (shown == null || shown.id() != change.old().id()) {
+            return; // not in view: the next open of it finds the new one
+        }
+        if (change.replacement() != null) {
+            if (pane.view() != null) {
+                views.put(change.replacement().id(), pane.view());
+            }
+            show(change.replacement(), false);
+        }
+        showNotice(change.message());
+    }
+
     private void shutdown() {
+        pipeline.removeSlideChangeListener(slideChanges);
         if (library != null) {
             library.close(); // saves a note being typed and writes the library, off the EDT
         }
