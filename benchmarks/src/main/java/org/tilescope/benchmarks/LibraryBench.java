@@ -355,8 +355,8 @@ public final class LibraryBench {
             System.out.printf(Locale.ROOT, "search: %d queries over %d kinds, p50 %.2f ms, p99 %.2f ms (hits %d)%n", n,
                     queries.size(), p50, p99, hits);
             Map<String, Double> grep = new java.util.LinkedHashMap<>();
-            for (String w : words) {
-                grep.put(w, grepSeconds(dir, w));
+            for (String word : words) {
+                grep.put(word, grepSeconds(dir, word));
             }
             double grepMedian = median(new ArrayList<>(grep.values()));
             System.out.printf(Locale.ROOT, "grep -ril --include=*.txt WORD (one word, same notes): %s; median %.0f ms%n",
