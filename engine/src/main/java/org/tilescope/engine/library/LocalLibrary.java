@@ -225,13 +225,14 @@ final class LocalLibrary implements Library {
         StoredSlide s = snap.slide;
         SlideText text = SlideText.read(Path.of(path), s, snap.user);
         long tk = textKey(s.checksum(), snap.user.note());
-        String joined = text.joined();
+        String notes = text.notesText();
+        String joined = text.joined(notes);
         long estimate = SlideText.estimate(joined);
         boolean cached = s.tokensKey() == tk && s.tokensExact() >= 0;
         long exact = cached ? s.tokensExact() : TokenCounter.count(joined);
         long stamp = stamp(tk, snap.user.tags());
         IndexedDoc doc = new IndexedDoc(path, text.name(), s.format(), snap.user.tags(), String.join("\n", text.metadata()),
-                text.notesText(), String.join("\n", text.annotations()), tk, stamp);
+                notes, String.join("\n", text.annotations()), tk, stamp);
         return new Tokenized(path, tk, stamp, estimate, exact, !cached, doc, text.warnings());
     }
 
