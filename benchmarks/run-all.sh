@@ -4,6 +4,8 @@
 #   2. JPEG decode per thread against tjbench (scripts/decode-vs-tjbench.sh)
 #   3. OpenSlide read_region on the same level-0 viewport (scripts/openslide_viewport.py)
 #   4. region pixels against OpenSlide (scripts/compare_openslide.py, PSNR)
+#   5. slides without a pyramid: made-tile costs, thumbnail/view against vips (scripts/nopyramid.sh)
+#   6. the viewer in a real window, background preload, remote slides over loopback HTTP
 # Run through the launcher, which finds JDK 25 and builds: ./tilescope bench
 # Inputs: ../shared/corpus and the big slides of ../shared/corpus/make-big.sh (/tmp/tilescope-big),
 # built here first when missing. Needs root once to apt-get the anchors' Debian packages.
@@ -19,6 +21,8 @@ command -v xvfb-run >/dev/null || need+=(xvfb xauth)
 command -v tjbench >/dev/null || need+=(libjpeg-turbo-progs)
 /usr/bin/python3 -c 'import openslide, numpy, PIL' 2>/dev/null || need+=(python3-openslide python3-numpy python3-pil)
 dpkg-query -W -f='${Status}' libturbojpeg0 2>/dev/null | grep -q "install ok" || need+=(libturbojpeg0)
+[ -x /usr/sbin/lighttpd ] || need+=(lighttpd)
+[ -x /usr/lib/iipimage-server/iipsrv.fcgi ] || need+=(iipimage-server)
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
@@ -66,5 +70,12 @@ fi
 echo "== background preload: foreground tile latency, preload MB/s vs cat, switch after preload =="
 TILESCOPE_CORPUS="$corpus" TILESCOPE_BIG="$big" benchmarks/scripts/preload-bench.sh
 
+echo "== slides without a pyramid: per-tile reduced decode and encode, thumbnail and view vs vips =="
+"$java" --enable-native-access=ALL-UNNAMED -Dtilescope.corpus="$corpus" -cp benchmarks/target/benchmarks.jar \
+    org.tilescope.benchmarks.PyramidTileBenchmark
+./mvnw -q -B -pl app -am package -DskipTests
+TILESCOPE_CORPUS="$corpus" benchmarks/scripts/nopyramid.sh
 echo "== slide library: scan/rescan, tokenization vs JTokkit, search vs grep (10,000 generated slides) =="
 benchmarks/scripts/library-bench.sh
+echo "== remote slides: sharp 1:1 viewport over loopback HTTP (lighttpd, iipsrv) vs the local file =="
+TILESCOPE_CORPUS="$corpus" benchmarks/scripts/remote-bench.sh

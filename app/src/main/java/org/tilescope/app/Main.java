@@ -11,13 +11,27 @@ public final class Main {
             System.setProperty("java.util.logging.SimpleFormatter.format", "tilescope: %4$s %5$s%6$s%n");
         }
         if (isViewerLaunch(args)) {
-            java.nio.file.Path path = args.length == 0 ? null : java.nio.file.Path.of(args[0]);
-            if (path != null && !java.nio.file.Files.exists(path)) {
-                System.err.println("tilescope: " + path + ": no such file or folder");
-                System.exit(1);
+            var settings = new org.tilescope.app.settings.Settings(org.tilescope.app.settings.Settings.defaultDir());
+            var cacheDir = org.tilescope.engine.demo.DemoSlide.defaultCacheDir();
+            org.tilescope.app.viewer.MainWindow window;
+            if (args.length == 1 && org.tilescope.app.cli.SlideLocations.isUrl(args[0])) {
+                java.net.URI url;
+                try {
+                    url = org.tilescope.app.cli.SlideLocations.of(args[0]);
+                } catch (IllegalArgumentException e) {
+                    System.err.println("tilescope: " + e.getMessage());
+                    System.exit(1);
+                    return;
+                }
+                window = org.tilescope.app.viewer.ViewerApp.launch(url, settings, cacheDir);
+            } else {
+                java.nio.file.Path path = args.length == 0 ? null : java.nio.file.Path.of(args[0]);
+                if (path != null && !java.nio.file.Files.exists(path)) {
+                    System.err.println("tilescope: " + path + ": no such file or folder");
+                    System.exit(1);
+                }
+                window = org.tilescope.app.viewer.ViewerApp.launch(path, settings, cacheDir);
             }
-            var window = org.tilescope.app.viewer.ViewerApp.launch(path, new org.tilescope.app.settings.Settings(
-                    org.tilescope.app.settings.Settings.defaultDir()), org.tilescope.engine.demo.DemoSlide.defaultCacheDir());
             window.addWindowListener(new java.awt.event.WindowAdapter() {
                 @Override
                 public void windowClosed(java.awt.event.WindowEvent e) {

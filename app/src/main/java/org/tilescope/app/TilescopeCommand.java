@@ -2,6 +2,7 @@ package org.tilescope.app;
 
 import java.io.PrintWriter;
 import org.tilescope.app.cli.DoctorCommand;
+import org.tilescope.app.cli.ImportCommand;
 import org.tilescope.app.cli.InfoCommand;
 import org.tilescope.app.cli.RegionCommand;
 import org.tilescope.app.cli.ThumbnailCommand;
@@ -17,11 +18,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The top-level command: subcommands for the command line. */
-@Command(name = "tilescope", mixinStandardHelpOptions = true, version = "Tilescope 0.1.0",
+@Command(name = "tilescope", mixinStandardHelpOptions = true, versionProvider = AppVersion.class,
         description = "Viewer and tools for gigapixel tiled images: Deep Zoom, FastPATH, pyramidal TIFF and SVS.",
         subcommands = {InfoCommand.class, RegionCommand.class, ThumbnailCommand.class, ViewCommand.class, DoctorCommand.class,
-                ScanCommand.class, SearchCommand.class, TagCommand.class, TagsCommand.class, DuplicatesCommand.class,
-                ContextCommand.class, CommandLine.HelpCommand.class})
+                ImportCommand.class, ScanCommand.class, SearchCommand.class, TagCommand.class, TagsCommand.class,
+                DuplicatesCommand.class, ContextCommand.class, CommandLine.HelpCommand.class})
 public final class TilescopeCommand implements Runnable {
 
     @Override

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.tilescope.app.AppVersion;
 import org.tilescope.engine.decode.TileDecoder;
 import org.tilescope.engine.cache.CacheSizes;
 import org.tilescope.engine.slide.LevelInfo;
@@ -58,6 +59,9 @@ public final class DoctorCommand implements Callable<Integer> {
         long maxHeap = Runtime.getRuntime().maxMemory();
         int cores = Runtime.getRuntime().availableProcessors();
         String decoder = TileDecoder.standard().name();
+        // The file the fast decoder runs on: in an installed Tilescope, the copy in its app folder.
+        String decoderLibrary = decoder.equals(TileDecoder.imageIo().name()) ? null
+                : TileDecoder.turboLibraryFile().orElse(null);
         List<BenchResult> bench = new ArrayList<>();
         int tileCount = 0;
         if (benchPath != null) {
@@ -73,9 +77,11 @@ public final class DoctorCommand implements Callable<Integer> {
         if (json) {
             ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode o = m.createObjectNode();
+            o.put("version", AppVersion.current());
             o.put("java", Runtime.version().toString());
             o.put("cores", cores);
             o.put("decoder", decoder);
+            o.put("decoderLibrary", decoderLibrary);
             o.put("l1Bytes", sizes.l1Bytes());
             o.put("l2Bytes", sizes.l2Bytes());
             o.put("maxHeap", maxHeap);
@@ -89,10 +95,11 @@ public final class DoctorCommand implements Callable<Integer> {
             }
             out.println(m.writeValueAsString(o));
         } else {
+            out.printf(Locale.ROOT, "%-14s %s%n", "Tilescope:", AppVersion.current());
             out.printf(Locale.ROOT, "%-14s %s (%s)%n", "Java:", Runtime.version(), System.getProperty("java.vm.vendor"));
             out.printf(Locale.ROOT, "%-14s %d%n", "Cores:", cores);
             out.printf(Locale.ROOT, "%-14s %s%s%n", "JPEG decoder:", decoder, decoder.equals("imageio")
-                    ? "  (install libturbojpeg0 for about 3x faster decoding)" : "");
+                    ? "  (install libturbojpeg0 for about 3x faster decoding)" : "  (" + decoderLibrary + ")");
             out.printf(Locale.ROOT, "%-14s %s%n", "Max heap:", mb(maxHeap));
             out.printf(Locale.ROOT, "%-14s %s  (TILESCOPE_L1_MB to change)%n", "L1 cache:", mb(sizes.l1Bytes()));
             out.printf(Locale.ROOT, "%-14s %s  (TILESCOPE_L2_MB to change)%n", "L2 cache:", mb(sizes.l2Bytes()));

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
+import org.tilescope.engine.pyramid.generated.Pyramids;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.SlideInfo;
 import org.tilescope.engine.slide.SlideSource;
@@ -25,7 +26,8 @@ public final class InfoCommand extends SlideCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (SlideSource src = Slides.open(slide)) {
+        // the levels a viewer sees: the file's, then those generated where the file stops short
+        try (SlideSource src = Pyramids.complete(Slides.open(location()))) {
             SlideInfo info = src.info();
             out.print(json ? toJson(info) : toText(info));
             out.flush();
@@ -36,7 +38,7 @@ public final class InfoCommand extends SlideCommand implements Callable<Integer>
     static String toJson(SlideInfo info) throws Exception {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode o = m.createObjectNode();
-        o.put("path", info.path().toString());
+        o.put("path", info.where());
         o.put("format", info.format());
         o.put("width", info.width());
         o.put("height", info.height());
@@ -55,6 +57,7 @@ public final class InfoCommand extends SlideCommand implements Callable<Integer>
             n.put("rows", l.rows());
             n.put("tileWidth", l.tileWidth());
             n.put("tileHeight", l.tileHeight());
+            n.put("generated", l.generated());
         }
         ArrayNode assoc = o.putArray("associated");
         info.associated().forEach(assoc::add);
@@ -72,7 +75,7 @@ public final class InfoCommand extends SlideCommand implements Callable<Integer>
     static String toText(SlideInfo info) {
         StringBuilder b = new StringBuilder();
         String nl = System.lineSeparator();
-        b.append(String.format(Locale.ROOT, "%-14s %s%n", "File:", info.path()));
+        b.append(String.format(Locale.ROOT, "%-14s %s%n", "File:", info.where()));
         b.append(String.format(Locale.ROOT, "%-14s %s%n", "Format:", info.format()));
         b.append(String.format(Locale.ROOT, "%-14s %d x %d px%n", "Dimensions:", info.width(), info.height()));
         b.append(String.format(Locale.ROOT, "%-14s %d x %d, overlap %d%n", "Tile size:",
@@ -86,7 +89,7 @@ public final class InfoCommand extends SlideCommand implements Callable<Integer>
         for (LevelInfo l : info.levels()) {
             b.append(String.format(Locale.ROOT, "  %-5d %-17s %-11s %-9s %s%n", l.index(),
                     l.width() + " x " + l.height(), trim(l.downsample()), l.cols() + " x " + l.rows(),
-                    l.tileWidth() + " x " + l.tileHeight()));
+                    l.tileWidth() + " x " + l.tileHeight() + (l.generated() ? "   generated" : "")));
         }
         b.append(String.format(Locale.ROOT, "%-14s %s", "Associated:",
                 info.associated().isEmpty() ? "none" : String.join(", ", info.associated()))).append(nl);

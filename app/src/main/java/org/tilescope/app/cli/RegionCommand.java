@@ -1,21 +1,22 @@
 package org.tilescope.app.cli;
 
+import org.tilescope.app.render.ImageFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.tilescope.engine.pyramid.generated.Pyramids;
 import org.tilescope.engine.region.Region;
 import org.tilescope.engine.region.RegionReader;
 import org.tilescope.engine.slide.SlideInfo;
 import org.tilescope.engine.slide.SlideSource;
 import org.tilescope.engine.slide.Slides;
-import org.tilescope.engine.slide.TileException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "region", mixinStandardHelpOptions = true,
         description = {"Write a rectangle of a slide to an image file.",
                 "X,Y are level-0 pixels and WIDTH,HEIGHT are pixels of LEVEL, as in OpenSlide's read_region.",
-                "Outside the slide is white. A damaged tile is filled from a coarser level, reported, and the exit code is 1."})
+                "Outside the slide is white. A damaged tile is filled from a coarser level when one can be read, reported, and the exit code is 1."})
 public final class RegionCommand extends SlideCommand implements Callable<Integer> {
     @Option(names = "--level", defaultValue = "0", description = "Level, 0 = full resolution (default ${DEFAULT-VALUE}).")
     int level;
@@ -33,7 +34,8 @@ public final class RegionCommand extends SlideCommand implements Callable<Intege
     @Override
     public Integer call() throws Exception {
         ImageFiles.formatOf(out);
-        try (SlideSource src = Slides.open(slide)) {
+        // generated levels too: a region of a single-level slide's overview reads no whole level
+        try (SlideSource src = Pyramids.complete(Slides.open(location()))) {
             SlideInfo info = src.info();
             if (level < 0 || level >= info.levelCount()) {
                 throw new IllegalArgumentException(slide + ": level " + level + " does not exist (levels 0.."
@@ -50,8 +52,8 @@ public final class RegionCommand extends SlideCommand implements Callable<Intege
     }
 
     static int reportFailures(Region r, PrintWriter err) {
-        for (TileException t : r.failures()) {
-            err.println("tilescope: " + t.getMessage() + " (filled from a coarser level)");
+        for (String line : r.failureLines()) {
+            err.println("tilescope: " + line);
         }
         err.flush();
         return r.failures().isEmpty() ? 0 : 1;

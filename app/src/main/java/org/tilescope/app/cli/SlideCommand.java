@@ -1,6 +1,6 @@
 package org.tilescope.app.cli;
 
-import java.nio.file.Path;
+import java.net.URI;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -9,12 +9,18 @@ import picocli.CommandLine.Model.CommandSpec;
 /** What every subcommand about one slide shares. */
 abstract class SlideCommand {
     @Parameters(index = "0", paramLabel = "SLIDE",
-            description = "A .dzi file, a .fastpath folder, or a pyramidal .tif/.svs file.")
-    Path slide;
+            description = "A .dzi file, a .fastpath folder, a pyramidal .tif/.svs file, or a URL: "
+                    + "http(s)://…/NAME.dzi, an IIIF …/info.json, a …/NAME.fastpath/ folder, or a server's ?DeepZoom=…dzi.")
+    String slide;
 
     @Option(names = "--verbose", description = "Print the full error trace.")
     boolean verbose;
 
     @Spec
     CommandSpec spec;
+
+    /** The slide as a location: a URL as given, a path as its absolute {@code file:} URI. */
+    URI location() {
+        return SlideLocations.of(slide);
+    }
 }

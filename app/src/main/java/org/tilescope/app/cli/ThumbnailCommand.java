@@ -1,5 +1,6 @@
 package org.tilescope.app.cli;
 
+import org.tilescope.app.render.ImageFiles;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tilescope.engine.decode.TileDecoder;
@@ -24,7 +25,7 @@ public final class ThumbnailCommand extends SlideCommand implements Callable<Int
         if (max <= 0 || max > 16384) {
             throw new IllegalArgumentException("--max must be between 1 and 16384");
         }
-        try (SlideSource src = Slides.open(slide)) {
+        try (SlideSource src = Slides.open(location())) {
             Region r = Thumbnails.render(src, TileDecoder.standard(), max);
             ImageFiles.write(r.image(), out);
             return RegionCommand.reportFailures(r, spec.commandLine().getErr());

@@ -1,8 +1,13 @@
 package org.tilescope.app.cli;
 
+import org.tilescope.app.render.ImageFiles;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.tilescope.app.render.LayerStack;
+import org.tilescope.app.render.OverviewLayer;
+import org.tilescope.app.render.ScaleBarLayer;
 import org.tilescope.app.render.SlideRenderer;
 import org.tilescope.app.render.ViewState;
 import org.tilescope.engine.cache.CacheSizes;
@@ -25,6 +30,10 @@ public final class ViewCommand extends SlideCommand implements Callable<Integer>
     String size;
     @Option(names = "--out", required = true, description = "Output .png file.")
     Path out;
+    @Option(names = "--layers", split = ",", paramLabel = "LAYER",
+            description = "Layers drawn over the view, as the viewer draws them: scale-bar, overview (default: none, "
+                    + "so zoom 1 gives exactly the pixels of region).")
+    List<String> layerNames = List.of();
 
     @Override
     public Integer call() throws Exception {
@@ -48,17 +57,33 @@ public final class ViewCommand extends SlideCommand implements Callable<Integer>
         }
         try (TilePipeline pipeline = new TilePipeline(CacheSizes.fromEnvironment(), TileDecoder.standard(),
                 Runtime.getRuntime().availableProcessors(), 8, 8)) {
-            SlideHandle h0 = pipeline.open(slide);
+            SlideHandle h0 = pipeline.open(location());
             ViewState view = SlideRenderer.viewAt(cx, cy, zoom, w, h);
             BufferedImage img = SlideRenderer.export(pipeline, h0, view, w, h);
+            if (!layerNames.isEmpty()) {
+                SlideRenderer.paintLayers(img, h0, view, layers(layerNames));
+            }
             ImageFiles.write(img, out);
             long failed = pipeline.stats().failedTiles();
             if (failed > 0) {
                 spec.commandLine().getErr().println("tilescope: " + slide + ": " + failed
-                        + " tile(s) could not be read; painted from a coarser level");
+                        + " tile(s) could not be read; painted from the nearest level that could be");
                 return 1;
             }
         }
         return 0;
+    }
+
+    private static LayerStack layers(List<String> names) {
+        LayerStack stack = new LayerStack();
+        for (String n : names) {
+            switch (n.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "scale-bar", "scalebar" -> stack.add(new ScaleBarLayer());
+                case "overview" -> stack.add(new OverviewLayer());
+                default -> throw new IllegalArgumentException("--layers: unknown layer '" + n
+                        + "' (scale-bar, overview)");
+            }
+        }
+        return stack;
     }
 }

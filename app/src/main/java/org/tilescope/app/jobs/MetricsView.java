@@ -15,6 +15,7 @@ import java.awt.Insets;
 import java.awt.RenderingHints;
 import java.awt.Window;
 import java.awt.geom.Path2D;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -48,12 +49,19 @@ public final class MetricsView {
     private final Timer live = new Timer(250, e -> refresh());
     private JDialog dialog;
     private final JLabel[] values = new JLabel[ROWS.length];
+    /** One row per pool that exists, in the order the registry lists them; rebuilt when the set changes. */
+    private final JPanel poolRows = new JPanel(new GridBagLayout());
+    private final java.util.Map<String, JLabel> poolValues = new java.util.LinkedHashMap<>();
     private final Sparkline heapLine = new Sparkline(new Color(0x1E88E5));
     private final Sparkline l2Line = new Sparkline(new Color(0x43A047));
     private Metrics.Snapshot last;
+    /** Width of the fixed rows' names: the pool rows' names get it too, so the values line up. */
+    private int nameWidth;
 
+    /** Fixed rows; the pools between the caches and the process are listed as they exist. */
     static final String[] ROWS = {"Heap used", "Heap committed", "Heap max", "Peak heap", "L1 (decoded)",
-        "L2 (encoded)", "Reads", "Decode", "Tokenize", "Preload", "Process CPU", "Source reads"};
+        "L2 (encoded)", "Process CPU", "Source reads"};
+    private static final int POOLS_BEFORE = 6;
 
     public MetricsView(Metrics metrics, Supplier<PreloadLoad> preload) {
         this.metrics = metrics;
@@ -114,16 +122,13 @@ public final class MetricsView {
                     s.pipeline().l1().entries()),
             mb(s.l2Bytes()) + " of " + mb(s.pipeline().l2().maxBytes()) + String.format(Locale.ROOT, "  ·  %,d tiles",
                     s.pipeline().l2().entries()),
-            pool(s, "reads"),
-            pool(s, "decode"),
-            pool(s, "tokenize"),
-            pool(s, "preload"),
             s.processCpu() < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f %%", s.processCpu() * 100),
             String.format(Locale.ROOT, "%,d tiles  ·  %,d failed", s.pipeline().sourceReads(), s.pipeline().failedTiles()),
         };
         for (int i = 0; i < text.length; i++) {
             values[i].setText(text[i]);
         }
+        fillPools(s);
         long now = System.nanoTime();
         // heap against what the JVM holds; L2 against its own recent peak, so small fills still show a shape
         heapLine.set(history, now, 0, s.heapCommitted(), "heap used " + mb(s.heapUsed()) + " of " + mb(s.heapCommitted())
@@ -131,13 +136,48 @@ public final class MetricsView {
         l2Line.set(history, now, 1, 0, "L2 " + mb(s.l2Bytes()) + " of " + mb(s.pipeline().l2().maxBytes()));
     }
 
-    private static String pool(Metrics.Snapshot s, String name) {
-        for (Metrics.PoolLoad p : s.pools()) {
-            if (p.pool().equals(name)) {
-                return p.active() + " active  ·  " + p.queued() + (name.equals("preload") ? " tiles left" : " queued");
+    /** A row per pool in the sample; the rows are made again only when the pools that exist change. */
+    private void fillPools(Metrics.Snapshot s) {
+        List<String> names = s.pools().stream().map(Metrics.PoolLoad::pool).toList();
+        if (!names.equals(List.copyOf(poolValues.keySet()))) {
+            poolRows.removeAll();
+            poolValues.clear();
+            GridBagConstraints c = new GridBagConstraints();
+            c.anchor = GridBagConstraints.WEST;
+            c.insets = new Insets(1, 10, 1, 16);
+            int y = 0;
+            for (String name : names) {
+                c.gridx = 0;
+                c.gridy = y++;
+                c.weightx = 0;
+                JLabel poolName = new JLabel(label(name));
+                poolName.setPreferredSize(new Dimension(Math.max(nameWidth, poolName.getPreferredSize().width),
+                        poolName.getPreferredSize().height));
+                poolRows.add(poolName, c);
+                JLabel v = new JLabel("–");
+                c.gridx = 1;
+                c.weightx = 1;
+                poolRows.add(v, c);
+                poolValues.put(name, v);
+            }
+            poolRows.revalidate();
+            if (dialog != null && dialog.isVisible()) {
+                dialog.pack(); // a pool came or went: room for its row
             }
         }
-        return "–";
+        for (Metrics.PoolLoad p : s.pools()) {
+            poolValues.get(p.pool()).setText(p.active() + " active  ·  " + p.queued()
+                    + (p.pool().equals("preload") ? " tiles left" : " queued"));
+        }
+    }
+
+    /** The pools shown now, by name (tests). */
+    List<String> poolsShown() {
+        return List.copyOf(poolValues.keySet());
+    }
+
+    private static String label(String pool) {
+        return pool.isEmpty() ? pool : pool.substring(0, 1).toUpperCase(Locale.ROOT) + pool.substring(1);
     }
 
     private static String pct(long part, long whole) {
@@ -157,13 +197,32 @@ public final class MetricsView {
         c.anchor = GridBagConstraints.WEST;
         c.insets = new Insets(2, 0, 2, 16);
         Font bold = new JLabel().getFont().deriveFont(Font.BOLD);
+        for (String row : ROWS) {
+            nameWidth = Math.max(nameWidth, new JLabel(row).getPreferredSize().width);
+        }
+        poolValues.clear(); // the pool rows are made again with that width
         int y = 0;
         for (int i = 0; i < ROWS.length; i++) {
-            if (i == 0 || i == 4 || i == 6 || i == 10) {
+            if (i == POOLS_BEFORE) {
+                JLabel section = new JLabel("Pools (active · waiting)");
+                section.setFont(bold);
+                c.gridx = 0;
+                c.gridy = y++;
+                c.gridwidth = 2;
+                c.insets = new Insets(8, 0, 2, 16);
+                form.add(section, c);
+                poolRows.setOpaque(false);
+                c.gridy = y++;
+                c.insets = new Insets(0, 0, 0, 0);
+                c.fill = GridBagConstraints.HORIZONTAL;
+                form.add(poolRows, c);
+                c.fill = GridBagConstraints.NONE;
+                c.gridwidth = 1;
+            }
+            if (i == 0 || i == 4 || i == POOLS_BEFORE) {
                 JLabel section = new JLabel(switch (i) {
                     case 0 -> "Memory";
                     case 4 -> "Caches";
-                    case 6 -> "Pools (active · waiting)";
                     default -> "Process";
                 });
                 section.setFont(bold);

@@ -91,6 +91,8 @@ public final class SlideNavigator extends JPanel {
     private boolean updating;
     private BiConsumer<Path, List<Path>> folderListener = (dir, slides) -> { };
     private Predicate<Path> cachedTest = p -> false;
+    private final javax.swing.JTextArea errorBanner = new javax.swing.JTextArea();
+    private String listingError;
 
     public SlideNavigator(Consumer<Path> open) {
         super(new BorderLayout());
@@ -106,7 +108,19 @@ public final class SlideNavigator extends JPanel {
         JLabel title = new JLabel("Slides");
         title.setBorder(BorderFactory.createEmptyBorder(6, 8, 6, 8));
         title.setFont(title.getFont().deriveFont(Font.BOLD));
-        add(title, BorderLayout.NORTH);
+        errorBanner.setForeground(new Color(0xD32F2F));
+        errorBanner.setBorder(BorderFactory.createEmptyBorder(2, 8, 8, 8));
+        errorBanner.setEditable(false);
+        errorBanner.setOpaque(false);
+        errorBanner.setLineWrap(true);
+        errorBanner.setWrapStyleWord(true);
+        errorBanner.setFont(UIManager.getFont("Label.font"));
+        errorBanner.setVisible(false);
+        JPanel top = new JPanel(new BorderLayout());
+        top.setOpaque(false);
+        top.add(title, BorderLayout.NORTH);
+        top.add(errorBanner, BorderLayout.CENTER);
+        add(top, BorderLayout.NORTH);
         add(new JScrollPane(list), BorderLayout.CENTER);
         setPreferredSize(new Dimension(260, 400));
     }
@@ -152,12 +166,16 @@ public final class SlideNavigator extends JPanel {
         return entries().stream().map(Entry::path).toList();
     }
 
-    /** Lists the folder of {@code slide} (or the folder itself) and marks the slide current. */
+    /**
+     * Lists the folder of {@code slide} (a slide file or a FastPATH folder, as opened) and marks
+     * the slide current. Asks the disk nothing here: the folder follows from the path, and the
+     * listing runs in the background.
+     */
     public void showFolderOf(Path slide) {
         Edt.assertEdt();
         Path abs = slide.toAbsolutePath().normalize();
         current = abs;
-        Path dir = Files.isDirectory(abs) && !isFolderSlide(abs) ? abs : SlideFolder.folderOf(abs);
+        Path dir = SlideFolder.folderOf(abs);
         if (!dir.equals(folder)) {
             load(dir);
         } else {
@@ -165,26 +183,29 @@ public final class SlideNavigator extends JPanel {
         }
     }
 
-    private static boolean isFolderSlide(Path p) {
-        return Files.isRegularFile(p.resolve("metadata.json"));
-    }
-
-    /** Lists the folder off the EDT (it may be a slow share), then fills the list on the EDT. */
+    /**
+     * Lists the folder off the EDT (it may be a slow share), then fills the list on the EDT. A
+     * folder that cannot be listed shows why, above an empty list.
+     */
     void load(Path dir) {
         folder = dir;
         long gen = folderGeneration.incrementAndGet();
         thumbnails.submit(() -> {
             List<Path> slides;
+            String error = null;
             try {
                 slides = SlideFolder.list(dir);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 slides = List.of();
+                error = listingReason(e);
             }
             List<Path> found = slides;
+            String why = error;
             Edt.run(() -> {
                 if (gen != folderGeneration.get()) {
                     return;
                 }
+                showListingError(dir, why);
                 updating = true;
                 try {
                     model.clear();
@@ -206,6 +227,37 @@ public final class SlideNavigator extends JPanel {
                 folderListener.accept(dir, found);
             });
         });
+    }
+
+    /** Why a listing failed, in words: the exceptions of the file API often carry only the path. */
+    static String listingReason(Exception e) {
+        Throwable t = e instanceof java.io.UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+        String reason = switch (t) {
+            case java.nio.file.AccessDeniedException a -> "permission denied";
+            case java.nio.file.NoSuchFileException n -> "no such folder";
+            case java.nio.file.NotDirectoryException n -> "not a folder";
+            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+            default -> t.getMessage() == null ? t.toString() : t.getMessage();
+        };
+        return reason;
+    }
+
+    private void showListingError(Path dir, String reason) {
+        listingError = reason == null ? null : dir + ": " + reason;
+        if (reason == null) {
+            errorBanner.setVisible(false);
+            return;
+        }
+        // the folder and the reason, wrapped to the panel's width (a long path breaks anywhere)
+        errorBanner.setText("⚠ Cannot list this folder\n" + dir + "\n" + reason.replace(dir + ": ", ""));
+        errorBanner.setToolTipText(listingError);
+        errorBanner.setVisible(true);
+        revalidate();
+    }
+
+    /** The folder and why it could not be listed, or null when the listing worked. */
+    public String listingError() {
+        return listingError;
     }
 
     /** Background: reads the slide's info and renders its thumbnail; never on the EDT. */

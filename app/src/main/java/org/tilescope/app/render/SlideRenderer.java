@@ -1,6 +1,7 @@
 package org.tilescope.app.render;
 
 import java.awt.Color;
+import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
@@ -8,8 +9,10 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.tilescope.engine.cache.DecodedTile;
 import org.tilescope.engine.view.PaintPlan;
 import org.tilescope.engine.cache.Priority;
@@ -17,6 +20,7 @@ import org.tilescope.engine.cache.SlideHandle;
 import org.tilescope.engine.cache.TileKey;
 import org.tilescope.engine.view.TilePainter;
 import org.tilescope.engine.cache.TilePipeline;
+import org.tilescope.engine.cache.ViewGeneration;
 import org.tilescope.engine.view.TileScheduler;
 import org.tilescope.engine.view.Viewport;
 import org.tilescope.engine.slide.SlideInfo;
@@ -59,25 +63,59 @@ public final class SlideRenderer {
         g.setTransform(at);
     }
 
+    /** What an export reports while it waits for tiles, and how it learns it should stop. */
+    public interface ExportProgress {
+        ExportProgress NONE = new ExportProgress() {
+        };
+
+        /** The number of tiles the export waits for, once it knows. */
+        default void tilesNeeded(int count) {
+        }
+
+        /** One of them arrived (or failed: it is then painted from a coarser level). */
+        default void tileDone() {
+        }
+
+        /** True once the export should stop; it then throws {@link CancellationException}. */
+        default boolean cancelled() {
+            return false;
+        }
+    }
+
     /**
      * Renders a view offscreen at full sharpness: waits for every tile of the chosen level, then
      * paints with the same code as the tile pane. A tile that fails is painted from a coarser one.
      */
     public static BufferedImage export(TilePipeline pipeline, SlideHandle slide, ViewState view, int w, int h)
             throws Exception {
-        slide.ready().handle((t, e) -> t).get(5, TimeUnit.MINUTES);
+        return export(pipeline, slide, view, w, h, ExportProgress.NONE);
+    }
+
+    /**
+     * As above, reporting each tile that arrives. A cancel drops the export's queued reads and
+     * decodes (its requests belong to a generation of its own, which the cancel retires) and ends
+     * the export with {@link CancellationException} within {@value #CANCEL_POLL_MS} ms.
+     */
+    public static BufferedImage export(TilePipeline pipeline, SlideHandle slide, ViewState view, int w, int h,
+                                       ExportProgress progress) throws Exception {
+        ViewGeneration requests = new ViewGeneration();
+        awaitOrCancel(slide.ready().handle((t, e) -> t), TimeUnit.MINUTES.toNanos(5), progress, requests);
         TileScheduler scheduler = new TileScheduler(pipeline, slide);
         Viewport vp = viewport(view, w, h, 1, 0, 0, 1);
         SlideInfo info = slide.info();
-        int level = info.bestLevelForDownsample(vp.downsample());
+        int level = scheduler.levelFor(vp); // coarser than the best when that needs too many tiles
         double ds = info.level(level).downsample();
         List<TileKey> keys = scheduler.visibleTiles(vp);
+        progress.tilesNeeded(keys.size());
+        long generation = requests.current();
         List<CompletableFuture<DecodedTile>> futures = new ArrayList<>(keys.size());
         for (TileKey key : keys) {
-            futures.add(pipeline.request(slide, key, Priority.VISIBLE, null, 0));
+            CompletableFuture<DecodedTile> f = pipeline.request(slide, key, Priority.VISIBLE, requests, generation);
+            f.whenComplete((t, e) -> progress.tileDone());
+            futures.add(f);
         }
-        CompletableFuture.allOf(futures.stream().map(f -> f.handle((t, e) -> t)).toArray(CompletableFuture[]::new))
-                .get(10, TimeUnit.MINUTES);
+        awaitOrCancel(CompletableFuture.allOf(futures.stream().map(f -> f.handle((t, e) -> t))
+                .toArray(CompletableFuture[]::new)), TimeUnit.MINUTES.toNanos(10), progress, requests);
         // the scheduler's plan brings coarser cover for any tile that failed; the sharp tiles are
         // held here so a small L1 cannot evict them before they are painted
         PaintPlan cover = scheduler.update(vp);
@@ -105,6 +143,44 @@ public final class SlideRenderer {
             g.dispose();
         }
         return out;
+    }
+
+    /**
+     * Paints layers over a rendered view, as the viewer paints them over the screen: the scale
+     * bar in an export, annotations, or whatever the command line asks for.
+     */
+    public static void paintLayers(BufferedImage img, SlideHandle slide, ViewState view, LayerStack layers) {
+        Graphics2D g = img.createGraphics();
+        try {
+            layers.paint(g, new LayerContext(slide.info(), view, img.getWidth(), img.getHeight(), slide.thumbnail(),
+                    new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
+        } finally {
+            g.dispose();
+        }
+    }
+
+    static final long CANCEL_POLL_MS = 100;
+
+    /** Waits for {@code f}, looking at the cancel switch every {@value #CANCEL_POLL_MS} ms. */
+    private static void awaitOrCancel(CompletableFuture<?> f, long timeoutNanos, ExportProgress progress,
+                                      ViewGeneration requests) throws Exception {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            if (progress.cancelled()) {
+                requests.next(); // what is still queued for this export is now stale: dropped unread
+                throw new CancellationException("export cancelled");
+            }
+            try {
+                f.get(CANCEL_POLL_MS, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    requests.next();
+                    throw new TimeoutException("tiles did not arrive within "
+                            + TimeUnit.NANOSECONDS.toMinutes(timeoutNanos) + " minutes");
+                }
+            }
+        }
     }
 
     /** A view whose top-left screen pixel is exactly level-0 pixel (x, y) at {@code zoom} screen px per slide px. */

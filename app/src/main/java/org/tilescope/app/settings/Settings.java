@@ -1,5 +1,6 @@
 package org.tilescope.app.settings;
 
+import org.tilescope.app.swing.Edt;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -66,9 +67,18 @@ public final class Settings {
         saveLater();
     }
 
-    /** Recent slides, newest first, only those that still exist. */
-    public synchronized List<Path> recent() {
-        return recent.stream().filter(Files::exists).toList();
+    /**
+     * Recent slides, newest first, only those that still exist. Asks the disk about each one, so
+     * never on the EDT: a dead network mount can block {@code Files.exists} for minutes. The
+     * look happens outside the lock, so {@link #addRecent} from the EDT never waits for it.
+     */
+    public List<Path> recent() {
+        Edt.assertOffEdt();
+        List<Path> listed;
+        synchronized (this) {
+            listed = List.copyOf(recent);
+        }
+        return listed.stream().filter(Files::exists).toList();
     }
 
     public synchronized void addRecent(Path p) {
@@ -87,10 +97,17 @@ public final class Settings {
         writer.submit(() -> save(p, r));
     }
 
-    /** Waits for pending writes (tests, shutdown). */
+    /** Waits for pending writes (tests). */
     public void flush() {
+        flush(Long.MAX_VALUE);
+    }
+
+    /** Waits at most {@code millis} for pending writes (shutdown: a hung disk must not keep the process alive). */
+    public void flush(long millis) {
         try {
-            writer.submit(() -> { }).get();
+            writer.submit(() -> { }).get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "settings not flushed within " + millis + " ms");
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "settings not flushed: " + e.getMessage());
         }

@@ -1,9 +1,11 @@
 package org.tilescope.app.settings;
 
+import org.tilescope.app.swing.Edt;
 import com.formdev.flatlaf.FlatDarkLaf;
 import com.formdev.flatlaf.FlatLaf;
 import com.formdev.flatlaf.FlatLightLaf;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Light, dark, or whatever the desktop prefers. */
@@ -28,19 +30,53 @@ public enum Theme {
         }
     }
 
-    /** Installs the look and feel and refreshes every open window. Call on the EDT. */
-    public static void apply(Theme t) {
-        boolean dark = switch (t) {
+    /**
+     * Whether this theme is dark. For {@link #SYSTEM} this runs {@code gsettings} (up to a second),
+     * so never on the EDT.
+     */
+    public static boolean isDark(Theme t) {
+        return switch (t) {
             case LIGHT -> false;
             case DARK -> true;
-            case SYSTEM -> systemPrefersDark();
+            case SYSTEM -> {
+                Edt.assertOffEdt();
+                yield systemPrefersDark();
+            }
         };
+    }
+
+    /** Installs the light or dark look and feel and refreshes every open window. On the EDT. */
+    public static void install(boolean dark) {
+        Edt.assertEdt();
         if (dark) {
             FlatDarkLaf.setup();
         } else {
             FlatLightLaf.setup();
         }
         FlatLaf.updateUI();
+    }
+
+    /**
+     * Switches to a theme (call on the EDT): light and dark at once; "follow system" asks the
+     * desktop on a background thread and switches on the EDT when it has the answer.
+     *
+     * @return completes on the EDT once the theme is installed
+     */
+    public static CompletableFuture<Void> apply(Theme t) {
+        Edt.assertEdt();
+        if (t != SYSTEM) {
+            install(isDark(t));
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("tilescope-theme-probe").start(() -> {
+            boolean dark = isDark(t);
+            Edt.run(() -> {
+                install(dark);
+                done.complete(null);
+            });
+        });
+        return done;
     }
 
     /** GNOME's colour-scheme setting, or a dark GTK theme name; light when neither says. */

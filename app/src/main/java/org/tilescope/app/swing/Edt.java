@@ -46,6 +46,16 @@ public final class Edt {
         return out.get();
     }
 
+    /**
+     * For work that may block on the disk or a process: on the EDT it would freeze the window
+     * (a {@code Files.exists} on a dead network mount never returns).
+     */
+    public static void assertOffEdt() {
+        if (SwingUtilities.isEventDispatchThread()) {
+            throw new IllegalStateException("blocking work on the EDT");
+        }
+    }
+
     public static void assertEdt() {
         if (!SwingUtilities.isEventDispatchThread()) {
             throw new IllegalStateException("UI touched off the EDT: " + Thread.currentThread().getName());

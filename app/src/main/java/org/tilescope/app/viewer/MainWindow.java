@@ -1,10 +1,11 @@
 package org.tilescope.app.viewer;
 
+import org.tilescope.app.importing.ImportDialog;
+import org.tilescope.app.cli.SlideLocations;
 import org.tilescope.app.jobs.MetricsView;
+import org.tilescope.app.library.LibraryUi;
 import org.tilescope.app.jobs.ProgressPanel;
 import org.tilescope.app.navigator.SlideNavigator;
-import org.tilescope.app.render.Adjustments;
-import org.tilescope.app.render.SlideRenderer;
 import org.tilescope.app.render.ViewState;
 import org.tilescope.app.settings.Settings;
 import org.tilescope.app.settings.Theme;
@@ -22,6 +23,7 @@ import java.awt.event.WindowEvent;
 import java.awt.geom.Point2D;
 import java.io.File;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +33,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import javax.imageio.ImageIO;
 import javax.swing.AbstractAction;
 import javax.swing.BorderFactory;
 import javax.swing.JButton;
@@ -55,6 +56,7 @@ import org.tilescope.engine.jobs.JobHandle;
 import org.tilescope.engine.jobs.JobManager;
 import org.tilescope.engine.jobs.JobSnapshot;
 import org.tilescope.engine.jobs.JobState;
+import org.tilescope.engine.library.LibraryFolders;
 import org.tilescope.engine.metrics.Metrics;
 import org.tilescope.engine.cache.SlideHandle;
 import org.tilescope.engine.cache.TilePipeline;
@@ -80,20 +82,31 @@ public final class MainWindow extends JFrame {
     private final JLabel statusPosition = new JLabel(" ");
     private final JLabel statusZoom = new JLabel(" ");
     private final JProgressBar progress = new JProgressBar();
+    /** Updates the status bar's progress while the current slide's generated levels are made (EDT). */
+    private javax.swing.Timer pyramidWatch;
     private final JSplitPane right;
     private final Map<Long, ViewState> views = new HashMap<>();
+    /** Opens slides, and nothing else: a long export or a slow disk check never queues in front of an open. */
     private final ExecutorService opener = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("tilescope-open").daemon(true).factory());
+    /** Small disk checks for the UI (does a recent slide still exist?), in order, off the EDT. */
+    private final ExecutorService fileChecks = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("tilescope-ui-files").daemon(true).factory());
+    private final JLabel statusNotice = new JLabel();
     private final JMenu recentMenu = new JMenu("Open Recent");
     private final JobManager jobs;
     private final BulkPreloader preloader;
     private final ProgressPanel progressPanel;
     private final MetricsView metricsView;
+    /** The slide library (search, tags, notes), or null for a window without one (tests). */
+    private final LibraryUi library;
     /** Preload jobs' workers and tiles left, from their latest snapshots (EDT). */
     private final Map<Long, JobSnapshot> preloadSnapshots = new HashMap<>();
     private JobHandle preloadJob;
     private long preloadStarted;
     private Path opening;
+    /** The URL asked for last, while {@link #opening} is null. */
+    private URI openingUrl;
     private boolean fullscreen;
     private java.util.function.BiConsumer<String, String> errorDialog = (title, msg) ->
             JOptionPane.showMessageDialog(this, msg, title, JOptionPane.ERROR_MESSAGE);
@@ -106,6 +119,14 @@ public final class MainWindow extends JFrame {
      * @param jobs the background jobs' queue; the window closes it when it closes
      */
     public MainWindow(TilePipeline pipeline, Settings settings, JobManager jobs) {
+        this(pipeline, settings, jobs, null);
+    }
+
+    /**
+     * @param jobs           the background jobs' queue; the window closes it when it closes
+     * @param libraryFolders where the slide library lives; null: a window without a library
+     */
+    public MainWindow(TilePipeline pipeline, Settings settings, JobManager jobs, LibraryFolders libraryFolders) {
         super("Tilescope");
         this.pipeline = pipeline;
         this.settings = settings;
@@ -116,6 +137,8 @@ public final class MainWindow extends JFrame {
         this.progressPanel = new ProgressPanel(jobs);
         this.metricsView = new MetricsView(new Metrics(pipeline), this::preloadLoad);
         navigator.setCachedTest(preloader::isFullyCached);
+        // L2 evicted (or was cleared of) a tile of a slide marked "in cache": the mark goes
+        preloader.addUncachedListener(p -> Edt.run(navigator::refreshCached));
         navigator.setFolderListener((dir, slides) -> startPreload(slides));
         progressPanel.addSnapshotListener(this::heard);
         progressPanel.setOverall(this::preloadOverall);
@@ -123,10 +146,11 @@ public final class MainWindow extends JFrame {
         navigator.setMinimumSize(new Dimension(240, 100));
         info.setMinimumSize(new Dimension(260, 100));
         pane.setMinimumSize(new Dimension(200, 150));
-        right = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, pane, info);
+        library = libraryFolders == null ? null : new LibraryUi(libraryFolders, jobs, navigator, this::open);
+        right = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, pane, library == null ? info : library.infoSide(info));
         right.setResizeWeight(1);
         right.setBorder(null);
-        JSplitPane main = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, navigator, right);
+        JSplitPane main = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, library == null ? navigator : library.navigator(), right);
         main.setBorder(null);
         main.setResizeWeight(0);
         main.setDividerLocation(270);
@@ -152,6 +176,9 @@ public final class MainWindow extends JFrame {
         south.add(statusBar(), BorderLayout.SOUTH);
         add(south, BorderLayout.SOUTH);
         setJMenuBar(menus());
+        if (library != null) {
+            library.addMenuItems(getJMenuBar(), this);
+        }
         installWindowKeys();
         setTransferHandler(new DropHandler());
         pane.addViewListener(p -> updateStatus());
@@ -188,6 +215,11 @@ public final class MainWindow extends JFrame {
 
     public InfoPanel infoPanel() {
         return info;
+    }
+
+    /** The slide library's part of the window, or null when it has none. */
+    public LibraryUi library() {
+        return library;
     }
 
     public JLabel statusPosition() {
@@ -306,7 +338,7 @@ public final class MainWindow extends JFrame {
         Edt.assertEdt();
         Path abs = path.toAbsolutePath().normalize();
         SlideHandle current = pane.slide();
-        if (current != null && current.path().equals(abs)) {
+        if (current != null && abs.equals(current.path())) {
             return CompletableFuture.completedFuture(current);
         }
         opening = abs;
@@ -315,7 +347,21 @@ public final class MainWindow extends JFrame {
         opener.submit(() -> {
             try {
                 Path target = abs;
-                if (Files.isDirectory(abs) && !Files.isRegularFile(abs.resolve("metadata.json"))) {
+                boolean folder = Files.isDirectory(abs) && !Files.isRegularFile(abs.resolve("metadata.json"));
+                if (folder && library != null) {
+                    library.folderOpened(abs);
+                    if (SlideFolder.list(abs).isEmpty()) {
+                        // a folder of folders: the library scans them; nothing to show yet
+                        Edt.run(() -> {
+                            opening = null;
+                            setStatus(" ");
+                            showNotice("Scanning " + abs.getFileName() + " into the library; search it on the left");
+                            result.complete(pane.slide());
+                        });
+                        return;
+                    }
+                }
+                if (folder) {
                     target = firstReadable(abs);
                 }
                 SlideHandle h = pipeline.open(target);
@@ -324,7 +370,7 @@ public final class MainWindow extends JFrame {
                         result.cancel(false);
                         return; // the user asked for another slide meanwhile
                     }
-                    show(h, abs);
+                    show(h, folder);
                     result.complete(h);
                 });
             } catch (Exception e) {
@@ -354,36 +400,130 @@ public final class MainWindow extends JFrame {
         throw new java.io.IOException(dir + ": no slides in this folder");
     }
 
-    private void show(SlideHandle h, Path asked) {
+    /** @param askedForFolder the user opened a folder, and this is its first readable slide */
+    private void show(SlideHandle h, boolean askedForFolder) {
         SlideHandle previous = pane.slide();
         if (previous != null && pane.view() != null) {
             views.put(previous.id(), pane.view());
         }
         pane.setSlide(h, views.get(h.id()));
-        navigator.showFolderOf(h.path());
-        // the run goes on from this slide outward (a new folder starts its own run once listed)
-        preloader.recentre(h.path());
-        if (Files.isDirectory(asked) && !asked.equals(h.path())) {
-            navigator.select(h.path());
+        if (h.path() != null) { // a remote slide has no folder, preload run or recent entry
+            navigator.showFolderOf(h.path());
+            // the run goes on from this slide outward (a new folder starts its own run once listed)
+            preloader.recentre(h.path());
+            if (askedForFolder) {
+                navigator.select(h.path());
+            }
+            settings.addRecent(h.path());
+            rebuildRecent();
         }
         info.show(h.info());
-        settings.addRecent(h.path());
-        rebuildRecent();
-        setTitle(h.path().getFileName() + " — Tilescope");
+        if (library != null) {
+            library.slideShown(h.path(), SlideFolder.folderOf(h.path()));
+        }
+        watchPyramid(h);
+        setTitle(displayName(h) + " — Tilescope");
         setStatus(" ");
         pane.requestFocusInWindow();
         updateStatus();
     }
 
+    /**
+     * While the coarse levels a file lacks are being made (a slide without a pyramid), the status
+     * bar shows how far; until then the view is drawn from whatever tiles are in.
+     */
+    private void watchPyramid(SlideHandle h) {
+        if (pyramidWatch != null) {
+            pyramidWatch.stop();
+            pyramidWatch = null;
+            showProgress("", 1, 1);
+        }
+        if (h.pyramidProgress().isEmpty() || h.ready().isDone()) {
+            return;
+        }
+        javax.swing.Timer watch = new javax.swing.Timer(250, null);
+        watch.addActionListener(e -> {
+            var p = h.pyramidProgress().orElseThrow();
+            if (pane.slide() != h || h.ready().isDone()) {
+                watch.stop();
+                showProgress("", 1, 1);
+                return;
+            }
+            showProgress("Building overview", p.done(), p.total());
+        });
+        pyramidWatch = watch;
+        watch.start();
+        showProgress("Building overview", 0, Math.max(1, h.pyramidProgress().orElseThrow().total()));
+    }
+
     private void failedToOpen(Path p, Exception e) {
-        LOG.log(System.Logger.Level.WARNING, "cannot open " + p + ": " + e.getMessage());
+        failedToOpen(p.toString(), String.valueOf(p.getFileName()), e);
+    }
+
+    private void failedToOpen(String where, String name, Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "cannot open " + where + ": " + e.getMessage());
         setStatus(" ");
         SlideHandle current = pane.slide();
-        if (current != null) {
+        if (current != null && current.path() != null) {
             navigator.select(current.path());
         }
         String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-        errorDialog.accept("Cannot open " + p.getFileName(), wrap(msg));
+        errorDialog.accept("Cannot open " + name, wrap(msg));
+    }
+
+    /**
+     * Opens a remote slide (a {@code .dzi} or IIIF {@code info.json} URL) in the background; with
+     * null, asks for the URL first. On failure the previous slide stays and a dialog says why.
+     */
+    public CompletableFuture<SlideHandle> openUrl(URI url) {
+        Edt.assertEdt();
+        if (url == null) {
+            String typed = JOptionPane.showInputDialog(this,
+                    "URL of a Deep Zoom .dzi, an IIIF info.json, a .fastpath folder, or a server's ?DeepZoom=…dzi:",
+                    "Open URL", JOptionPane.PLAIN_MESSAGE);
+            if (typed == null || typed.isBlank()) {
+                return CompletableFuture.completedFuture(pane.slide());
+            }
+            try {
+                url = SlideLocations.of(typed.strip());
+            } catch (IllegalArgumentException e) {
+                failedToOpen(typed, typed, e);
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        URI target = url;
+        SlideHandle current = pane.slide();
+        if (current != null && current.location().equals(target)) {
+            return CompletableFuture.completedFuture(current);
+        }
+        opening = null; // a path asked for earlier must not replace this slide when it arrives
+        openingUrl = target;
+        setStatus("Opening " + SlideLocations.displayName(target) + "…");
+        CompletableFuture<SlideHandle> result = new CompletableFuture<>();
+        opener.submit(() -> {
+            try {
+                SlideHandle h = pipeline.open(target);
+                Edt.run(() -> {
+                    if (opening != null || !target.equals(openingUrl)) {
+                        result.cancel(false);
+                        return; // the user asked for another slide meanwhile
+                    }
+                    show(h, false);
+                    result.complete(h);
+                });
+            } catch (Exception e) {
+                Edt.run(() -> {
+                    failedToOpen(target.toString(), SlideLocations.displayName(target), e);
+                    result.completeExceptionally(e);
+                });
+            }
+        });
+        return result;
+    }
+
+    /** A slide's name for titles: the file name, or the image's name in its URL. */
+    private static String displayName(SlideHandle h) {
+        return h.path() != null ? String.valueOf(h.path().getFileName()) : SlideLocations.displayName(h.location());
     }
 
     private static String wrap(String s) {
@@ -421,12 +561,30 @@ public final class MainWindow extends JFrame {
         progress.setStringPainted(true);
         JPanel east = new JPanel(new java.awt.FlowLayout(java.awt.FlowLayout.RIGHT, 8, 0));
         east.setOpaque(false);
+        statusNotice.setVisible(false);
+        east.add(statusNotice);
         JButton indicator = progressPanel.indicator();
         indicator.setMargin(new java.awt.Insets(0, 6, 0, 6));
         east.add(indicator);
         east.add(progress);
         bar.add(east, BorderLayout.EAST);
         return bar;
+    }
+
+    /**
+     * A one-line notice in the status bar that stays until the next one (export finished, out of
+     * memory): unlike the cursor position, moving the mouse does not wipe it.
+     */
+    public void showNotice(String text) {
+        Edt.assertEdt();
+        statusNotice.setText(text);
+        statusNotice.setToolTipText(text);
+        statusNotice.setVisible(text != null && !text.isEmpty());
+    }
+
+    /** The notice shown, or "" (tests). */
+    public String notice() {
+        return statusNotice.isVisible() ? statusNotice.getText() : "";
     }
 
     private void setStatus(String s) {
@@ -446,12 +604,18 @@ public final class MainWindow extends JFrame {
                     ? String.format(Locale.ROOT, "x %,.1f µm   y %,.1f µm   (%,d, %,d px)", c.getX() * si.mpp().getAsDouble(),
                             c.getY() * si.mpp().getAsDouble(), (long) c.getX(), (long) c.getY())
                     : String.format(Locale.ROOT, "x %,d px   y %,d px", (long) c.getX(), (long) c.getY()));
-        } else if (opening == null || h.path().equals(opening)) {
+        } else if (opening == null || opening.equals(h.path())) {
             statusPosition.setText(" ");
         }
         int level = si.bestLevelForDownsample(v.downsample());
         statusZoom.setText(String.format(Locale.ROOT, "zoom %s   (%.3g slide px per screen px)   level %d of %d",
                 pane.zoomLabel(), v.downsample(), level, si.levelCount() - 1));
+    }
+
+    /** The status bar's progress text while it shows, else null (tests). */
+    String statusProgress() {
+        Edt.assertEdt();
+        return progress.isVisible() ? progress.getString() : null;
     }
 
     /** Shows a progress bar in the status bar (e.g. while the demo slide is made). */
@@ -473,8 +637,11 @@ public final class MainWindow extends JFrame {
         file.add(item("Open Slide…", KeyStroke.getKeyStroke(KeyEvent.VK_O, menuKey), e -> chooseAndOpen(false)));
         file.add(item("Open Folder…", KeyStroke.getKeyStroke(KeyEvent.VK_O, menuKey | InputEvent.SHIFT_DOWN_MASK),
                 e -> chooseAndOpen(true)));
+        file.add(item("Open URL…", KeyStroke.getKeyStroke(KeyEvent.VK_L, menuKey), e -> openUrl(null)));
         file.add(recentMenu);
         rebuildRecent();
+        file.add(item("Import Images…", KeyStroke.getKeyStroke(KeyEvent.VK_I, menuKey | InputEvent.SHIFT_DOWN_MASK),
+                e -> ImportDialog.show(this, jobs, this::open)));
         file.addSeparator();
         file.add(item("Export View as PNG…", KeyStroke.getKeyStroke(KeyEvent.VK_E, menuKey), e -> exportView()));
         file.addSeparator();
@@ -560,27 +727,26 @@ public final class MainWindow extends JFrame {
             depth.add(di);
         }
         tools.add(depth);
+        JCheckBoxMenuItem remoteDisk = new JCheckBoxMenuItem("Keep Remote Tiles on Disk",
+                Boolean.parseBoolean(settings.get(ViewerApp.REMOTE_DISK_CACHE_SETTING, "false")));
+        remoteDisk.setToolTipText("Stores the tiles of slides opened by URL in the cache folder (up to 2 GB), "
+                + "so they show at once after a restart");
+        remoteDisk.addActionListener(e -> {
+            settings.put(ViewerApp.REMOTE_DISK_CACHE_SETTING, Boolean.toString(remoteDisk.isSelected()));
+            boolean on = remoteDisk.isSelected();
+            // turning it on sums the folder's size: not on the EDT
+            Thread.ofVirtual().name("tilescope-l3").start(() -> ViewerApp.applyRemoteDiskCache(on));
+        });
+        tools.add(remoteDisk);
         tools.addSeparator();
         tools.add(item("Show / Hide Background Jobs", KeyStroke.getKeyStroke(KeyEvent.VK_J, menuKey),
                 e -> progressPanel.toggleByUser()));
         bar.add(tools);
 
-        JMenu help = new JMenu("Help");
-        help.add(item("Keys", null, e -> JOptionPane.showMessageDialog(this, KEYS, "Keys", JOptionPane.INFORMATION_MESSAGE)));
-        bar.add(help);
+        bar.add(org.tilescope.app.help.HelpMenu.create(this,
+                () -> ViewerApp.openDemo(this, org.tilescope.engine.demo.DemoSlide.defaultCacheDir())));
         return bar;
     }
-
-    static final String KEYS = """
-            Drag: pan (release while moving: momentum)      Wheel: zoom about the cursor
-            Double-click: zoom in      Shift+double-click: zoom out
-            Arrows / WASD: pan      Shift: pan faster
-            + / -: zoom      0 or Home: fit      1: actual pixels (1:1)
-            r / R: rotate 90° clockwise / counter-clockwise      f: flip
-            h: cache HUD      F11: full screen
-            PgUp / PgDn or Ctrl+← / Ctrl+→: previous / next slide
-            Ctrl+J: background jobs      Ctrl+Shift+M: memory and workers
-            Overview map: click or drag to move the view""";
 
     private void installWindowKeys() {
         JComponent root = getRootPane();
@@ -640,18 +806,38 @@ public final class MainWindow extends JFrame {
         return fullscreen;
     }
 
+    /** Asks the disk which recent slides still exist (off the EDT), then fills the menu on the EDT. */
     private void rebuildRecent() {
+        try {
+            fileChecks.submit(() -> {
+                List<Path> recent = settings.recent();
+                Edt.run(() -> fillRecent(recent));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the window is closing
+        }
+    }
+
+    private void fillRecent(List<Path> recent) {
         recentMenu.removeAll();
-        for (Path p : settings.recent()) {
+        for (Path p : recent) {
             recentMenu.add(item(p.getFileName().toString() + "  —  " + p.getParent(), null, e -> open(p)));
         }
         recentMenu.setEnabled(recentMenu.getItemCount() > 0);
+    }
+
+    /** The "Open Recent" menu (tests). */
+    JMenu recentMenu() {
+        return recentMenu;
     }
 
     private void chooseAndOpen(boolean folder) {
         JFileChooser fc = new JFileChooser(navigator.folder() == null ? null : navigator.folder().toFile());
         fc.setFileSelectionMode(folder ? JFileChooser.DIRECTORIES_ONLY : JFileChooser.FILES_AND_DIRECTORIES);
         fc.setDialogTitle(folder ? "Open a folder of slides" : "Open a slide (.dzi, .fastpath, .tif, .svs)");
+        if (!folder) {
+            org.tilescope.app.swing.SlideFileFilter.install(fc);
+        }
         if (fc.showOpenDialog(this) == JFileChooser.APPROVE_OPTION) {
             open(fc.getSelectedFile().toPath());
         }
@@ -664,29 +850,38 @@ public final class MainWindow extends JFrame {
             return;
         }
         JFileChooser fc = new JFileChooser();
-        fc.setSelectedFile(new File(h.path().getFileName().toString().replaceAll("\\.[^.]*$", "") + "-view.png"));
+        fc.setSelectedFile(new File(displayName(h).replaceAll("\\.[^.]*$", "") + "-view.png"));
         if (fc.showSaveDialog(this) != JFileChooser.APPROVE_OPTION) {
             return;
         }
         Path out = fc.getSelectedFile().toPath();
-        int w = pane.getWidth();
-        int hh = pane.getHeight();
-        setStatus("Exporting " + out.getFileName() + "…");
-        opener.submit(() -> {
-            try {
-                var img = SlideRenderer.export(pipeline, h, v, w, hh);
-                Adjustments a = pane.adjustments();
-                if (!a.isIdentity()) {
-                    int[] px = ((java.awt.image.DataBufferInt) img.getRaster().getDataBuffer()).getData();
-                    Adjustments.apply(a.table(), px, 0, px.length);
-                }
-                ImageIO.write(img, "png", out.toFile());
-                Edt.run(() -> setStatus("Exported " + out));
-            } catch (Exception e) {
-                Edt.run(() -> JOptionPane.showMessageDialog(this, e.getMessage(), "Export failed",
-                        JOptionPane.ERROR_MESSAGE));
+        if (!out.getFileName().toString().contains(".")) {
+            out = out.resolveSibling(out.getFileName() + ".png");
+        }
+        export(h, v, pane.getWidth(), pane.getHeight(), out);
+    }
+
+    /**
+     * Exports a view of a slide to a PNG or JPEG as a background job: its progress and a cancel
+     * button show in the progress panel; opening slides goes on meanwhile.
+     */
+    public JobHandle export(SlideHandle h, ViewState v, int w, int hh, Path out) {
+        Edt.assertEdt();
+        ExportJob job = new ExportJob(pipeline, h, v, w, hh, pane.adjustments(), pane.exportLayers(), out);
+        JobHandle handle = jobs.submit(job);
+        showNotice("Exporting " + out.getFileName() + "…");
+        handle.done().whenComplete((s, e) -> Edt.run(() -> {
+            if (s != null && s.state() == JobState.DONE) {
+                showNotice("Exported " + out);
+            } else if (s != null && s.state() == JobState.CANCELLED) {
+                showNotice("Export of " + out.getFileName() + " cancelled");
+            } else {
+                String why = s != null ? s.reason() : String.valueOf(e);
+                showNotice("Export of " + out.getFileName() + " failed");
+                errorDialog.accept("Export failed", wrap(out + ": " + why));
             }
-        });
+        }));
+        return handle;
     }
 
     private final class DropHandler extends TransferHandler {
@@ -712,12 +907,17 @@ public final class MainWindow extends JFrame {
     }
 
     private void shutdown() {
+        if (library != null) {
+            library.close(); // saves a note being typed and writes the library, off the EDT
+        }
         // cancels the preload and every other job; their reads end against the still-open pipeline
         progressPanel.dispose();
         metricsView.dispose();
         jobs.close();
+        preloader.close();
         pane.dispose();
         navigator.shutdown();
         opener.shutdownNow();
+        fileChecks.shutdownNow();
     }
 }

@@ -1,21 +1,17 @@
 package org.tilescope.app.viewer;
 
 import org.tilescope.app.render.Adjustments;
-import org.tilescope.app.render.ScaleBar;
+import org.tilescope.app.render.LayerContext;
+import org.tilescope.app.render.LayerStack;
+import org.tilescope.app.render.OverviewLayer;
+import org.tilescope.app.render.ScaleBarLayer;
 import org.tilescope.app.render.SlideRenderer;
 import org.tilescope.app.render.ViewState;
 import org.tilescope.app.swing.Edt;
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.awt.Dimension;
-import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics;
 import java.awt.Graphics2D;
-import java.awt.Point;
 import java.awt.Rectangle;
-import java.awt.RenderingHints;
-import java.awt.Shape;
 import java.awt.event.MouseAdapter;
 import java.awt.event.MouseEvent;
 import java.awt.event.MouseWheelEvent;
@@ -25,7 +21,6 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import javax.swing.JComponent;
@@ -41,8 +36,8 @@ import org.tilescope.engine.slide.SlideInfo;
 /**
  * The slide view. It paints only what the scheduler says is paintable (cached tiles, coarser
  * tiles scaled up, the held thumbnail), so paint never waits; tiles that land repaint at most
- * once a frame. Drag pans with momentum, the wheel zooms about the cursor. Overlays: overview
- * map, scale bar, cache HUD.
+ * once a frame. The mouse drives the active {@link Tool} (pan and zoom by default); the wheel
+ * zooms about the cursor. Overlays are {@link LayerStack layers}: overview map, scale bar, cache HUD.
  */
 public final class TilePane extends JComponent {
     static final int FRAME_MS = 16;
@@ -51,7 +46,6 @@ public final class TilePane extends JComponent {
     /** Momentum: speed cap (screen px/s) and decay time constant (s). */
     static final double MAX_FLING_SPEED = 6000;
     static final double FLING_TAU = 0.325;
-    static final int OVERVIEW_MAX = 220;
 
     private final TilePipeline pipeline;
     private SlideHandle slide;
@@ -70,12 +64,15 @@ public final class TilePane extends JComponent {
     private double flingVx;
     private double flingVy;
     private long lastFrameNanos;
-    private final List<double[]> dragSamples = new ArrayList<>();
-    private Point dragLast;
+    /** A press that landed on the overview map: the drag steers there instead of the tool. */
     private boolean draggingOverview;
 
-    private boolean showOverview = true;
-    private boolean showHud;
+    private final LayerStack layers = new LayerStack();
+    private final ScaleBarLayer scaleBar = new ScaleBarLayer();
+    private final OverviewLayer overview = new OverviewLayer();
+    private final HudLayer hud;
+    private final List<Tool> tools = new ArrayList<>();
+    private Tool tool;
     private Adjustments adjustments = Adjustments.NONE;
     private int[] lut;
     private BufferedImage backBuffer;
@@ -101,6 +98,9 @@ public final class TilePane extends JComponent {
             }
         };
         pipeline.addListener(tileListener);
+        hud = new HudLayer(() -> hudStats != null ? hudStats : pipeline.stats(), () -> lastPlan);
+        layers.add(scaleBar).add(overview).add(hud);
+        addTool(new PanZoomTool());
         frameTimer = new Timer(FRAME_MS, e -> onFrame());
         frameTimer.setCoalesce(true);
         frameTimer.start();
@@ -109,6 +109,74 @@ public final class TilePane extends JComponent {
         addMouseMotionListener(mouse);
         addMouseWheelListener(mouse);
         KeyBindings.install(this);
+        setTool(tools.getFirst());
+    }
+
+    // ---------------------------------------------------------------- layers and tools
+
+    /** The layers drawn over the slide: scale bar, overview and HUD, and whatever is added. */
+    public LayerStack layers() {
+        return layers;
+    }
+
+    /** What a layer paints against in this pane now, or null without a slide. */
+    public LayerContext layerContext() {
+        if (slide == null || view == null) {
+            return null;
+        }
+        return new LayerContext(slide.info(), view, getWidth(), getHeight(), slide.thumbnail(), getFont());
+    }
+
+    /**
+     * The layers an export of the view carries: what is visible except the screen's own chrome
+     * (overview map, HUD), so the scale bar and drawn objects come along.
+     */
+    public LayerStack exportLayers() {
+        LayerStack out = new LayerStack();
+        for (var l : layers.layers()) {
+            if (l.visible() && l != overview && l != hud) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    /** Offers a tool; its key selects it. The first tool added (pan and zoom) is active at first. */
+    public void addTool(Tool t) {
+        tools.add(t);
+        String id = "tool-" + t.name();
+        getActionMap().put(id, new javax.swing.AbstractAction() {
+            @Override
+            public void actionPerformed(java.awt.event.ActionEvent e) {
+                var focus = java.awt.KeyboardFocusManager.getCurrentKeyboardFocusManager().getFocusOwner();
+                if (!(focus instanceof javax.swing.text.JTextComponent)) {
+                    setTool(t);
+                }
+            }
+        });
+        getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW).put(t.key(), id);
+    }
+
+    public List<Tool> tools() {
+        return List.copyOf(tools);
+    }
+
+    public Tool tool() {
+        return tool;
+    }
+
+    public void setTool(Tool t) {
+        Edt.assertEdt();
+        if (t == tool) {
+            return;
+        }
+        if (tool != null) {
+            tool.deactivated(this);
+        }
+        tool = t;
+        setCursor(t.cursor());
+        t.activated(this);
+        viewListeners.forEach(l -> l.accept(this));
     }
 
     // ---------------------------------------------------------------- state
@@ -219,21 +287,28 @@ public final class TilePane extends JComponent {
     }
 
     public void setShowOverview(boolean b) {
-        showOverview = b;
+        overview.setVisible(b);
         repaint();
     }
 
     public boolean showOverview() {
-        return showOverview;
+        return overview.visible();
     }
 
     public void setShowHud(boolean b) {
-        showHud = b;
+        hud.setVisible(b);
         repaint();
     }
 
     public boolean showHud() {
-        return showHud;
+        return hud.visible();
+    }
+
+    /** Zooms by a factor about a screen point, within the slide's zoom range. */
+    public void zoomAbout(double factor, double sx, double sy) {
+        if (view != null) {
+            setView(view.zoomAbout(factor, sx, sy, getWidth(), getHeight(), maxDownsample()));
+        }
     }
 
     public void setAdjustments(Adjustments a) {
@@ -289,7 +364,7 @@ public final class TilePane extends JComponent {
                 repaint(); // a last frame with zero velocity: prefetch stops stretching
             }
         }
-        if (showHud && now - hudStatsAt > 250_000_000L) {
+        if (hud.visible() && now - hudStatsAt > 250_000_000L) {
             hudStatsAt = now;
             hudStats = pipeline.stats();
             repaint();
@@ -336,7 +411,7 @@ public final class TilePane extends JComponent {
             if (frameObserver != null) {
                 frameObserver.accept(System.nanoTime() - t0);
             }
-            paintOverlays(g, w, h);
+            layers.paint(g, layerContext());
         } finally {
             g.dispose();
         }
@@ -352,7 +427,7 @@ public final class TilePane extends JComponent {
 
     /** True while the view moves (drag, fling, zoom steps): frames then favour speed over smoothing. */
     boolean inMotion() {
-        return isFlinging() || dragLast != null || System.nanoTime() - lastChangeNanos < MOTION_SETTLE_NANOS;
+        return isFlinging() || (tool != null && tool.moving()) || System.nanoTime() - lastChangeNanos < MOTION_SETTLE_NANOS;
     }
 
     /**
@@ -385,153 +460,38 @@ public final class TilePane extends JComponent {
 
     // ---------------------------------------------------------------- overlays
 
-    private void paintOverlays(Graphics2D g, int w, int h) {
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        paintScaleBar(g, w, h);
-        if (showOverview) {
-            paintOverview(g, w);
-        }
-        if (showHud) {
-            paintHud(g);
-        }
-    }
-
-    /** Where the overview sits, or null when there is no thumbnail yet. */
+    /** Where the overview map sits, or null when there is no thumbnail yet. */
     Rectangle overviewBounds(int w) {
-        if (slide == null || slide.thumbnail() == null) {
-            return null;
-        }
-        SlideInfo info = slide.info();
-        double s = Math.min((double) OVERVIEW_MAX / info.width(), (double) OVERVIEW_MAX / info.height());
-        int ow = Math.max(8, (int) Math.round(info.width() * s));
-        int oh = Math.max(8, (int) Math.round(info.height() * s));
-        return new Rectangle(w - ow - 12, 12, ow, oh);
-    }
-
-    private void paintOverview(Graphics2D g, int w) {
-        Rectangle r = overviewBounds(w);
-        if (r == null) {
-            return;
-        }
-        g.setColor(new Color(0, 0, 0, 120));
-        g.fillRoundRect(r.x - 4, r.y - 4, r.width + 8, r.height + 8, 8, 8);
-        Object interp = g.getRenderingHint(RenderingHints.KEY_INTERPOLATION);
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(slide.thumbnail(), r.x, r.y, r.width, r.height, null);
-        if (interp != null) {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, interp);
-        }
-        // the screen's outline mapped into the overview (a rotated view gives a rotated outline)
-        SlideInfo info = slide.info();
-        AffineTransform toOverview = new AffineTransform();
-        toOverview.translate(r.x, r.y);
-        toOverview.scale((double) r.width / info.width(), (double) r.height / info.height());
-        try {
-            Shape screenInSlide = view.slideToScreen(getWidth(), getHeight()).createInverse()
-                    .createTransformedShape(new Rectangle(0, 0, getWidth(), getHeight()));
-            Shape outline = toOverview.createTransformedShape(screenInSlide);
-            Shape clip = g.getClip();
-            g.clip(r);
-            g.setStroke(new BasicStroke(2f));
-            g.setColor(new Color(0xFF3B30));
-            g.draw(outline);
-            g.setClip(clip);
-        } catch (java.awt.geom.NoninvertibleTransformException ignored) {
-            // a degenerate view has no outline to draw
-        }
-    }
-
-    /** The slide point an overview click at (x, y) means, or null outside it. */
-    Point2D overviewToSlide(int x, int y) {
-        Rectangle r = overviewBounds(getWidth());
-        if (r == null || !r.contains(x, y)) {
-            return null;
-        }
-        SlideInfo info = slide.info();
-        return new Point2D.Double((x - r.x) * (double) info.width() / r.width, (y - r.y) * (double) info.height() / r.height);
-    }
-
-    private void paintScaleBar(Graphics2D g, int w, int h) {
-        SlideInfo info = slide.info();
-        ScaleBar.Bar bar = info.mpp().isPresent()
-                ? ScaleBar.choose(info.mpp().getAsDouble() * view.downsample(), Math.min(240, w / 4.0))
-                : ScaleBar.choosePixels(view.downsample(), Math.min(240, w / 4.0));
-        int x = 16;
-        int y = h - 28;
-        int len = (int) Math.round(bar.pixels());
-        g.setFont(getFont().deriveFont(Font.BOLD, 12f));
-        FontMetrics fm = g.getFontMetrics();
-        String label = bar.label() + "   " + zoomLabel();
-        int boxW = Math.max(len, fm.stringWidth(label)) + 16;
-        g.setColor(new Color(255, 255, 255, 200));
-        g.fillRoundRect(x - 8, y - fm.getAscent() - 8, boxW, fm.getHeight() + 22, 8, 8);
-        g.setColor(Color.BLACK);
-        g.fillRect(x, y + 6, len, 4);
-        g.fillRect(x, y + 2, 2, 10);
-        g.fillRect(x + len - 2, y + 2, 2, 10);
-        g.drawString(label, x, y);
+        LayerContext ctx = layerContext();
+        return ctx == null ? null : overview.bounds(ctx);
     }
 
     /** "20.0×" when the slide's magnification is known, else the zoom as a percentage. */
     public String zoomLabel() {
-        if (slide == null || view == null) {
-            return "";
-        }
-        var mag = slide.info().magnification();
-        if (mag.isPresent()) {
-            return String.format(Locale.ROOT, "%.1f×", mag.getAsDouble() / view.downsample());
-        }
-        return String.format(Locale.ROOT, "%.1f%%", 100 / view.downsample());
-    }
-
-    private void paintHud(Graphics2D g) {
-        PipelineStats s = hudStats != null ? hudStats : pipeline.stats();
-        Runtime rt = Runtime.getRuntime();
-        long used = rt.totalMemory() - rt.freeMemory();
-        String[] lines = {
-            String.format(Locale.ROOT, "L1  %5.1f%% hit  %,7d MB / %,d MB  %,d tiles", s.l1().hitRatio() * 100,
-                    s.l1().bytes() >> 20, s.l1().maxBytes() >> 20, s.l1().entries()),
-            String.format(Locale.ROOT, "L2  %5.1f%% hit  %,7d MB / %,d MB  %,d tiles", s.l2().hitRatio() * 100,
-                    s.l2().bytes() >> 20, s.l2().maxBytes() >> 20, s.l2().entries()),
-            String.format(Locale.ROOT, "in flight: %d reads, %d decodes   failed tiles: %d", s.readsInFlight(),
-                    s.decodesInFlight(), s.failedTiles()),
-            String.format(Locale.ROOT, "decoder: %s   heap %,d / %,d MB", s.decoder(), used >> 20, rt.maxMemory() >> 20),
-            lastPlan == null ? "" : String.format(Locale.ROOT, "level %d   sharp %d / %d tiles", lastPlan.level(),
-                    lastPlan.sharp(), lastPlan.wanted()),
-        };
-        g.setFont(new Font(Font.MONOSPACED, Font.PLAIN, 12));
-        FontMetrics fm = g.getFontMetrics();
-        int lh = fm.getHeight();
-        int bw = 0;
-        for (String l : lines) {
-            bw = Math.max(bw, fm.stringWidth(l));
-        }
-        g.setColor(new Color(0, 0, 0, 170));
-        g.fillRoundRect(8, 8, bw + 16, lh * lines.length + 12, 8, 8);
-        g.setColor(new Color(0xE8F5E9));
-        for (int i = 0; i < lines.length; i++) {
-            g.drawString(lines[i], 16, 8 + 6 + fm.getAscent() + i * lh);
-        }
+        LayerContext ctx = layerContext();
+        return ctx == null ? "" : ctx.zoomLabel();
     }
 
     // ---------------------------------------------------------------- mouse
 
+    /** Layers that claim a press get it first; everything else goes to the active tool. The wheel zooms always. */
     private final class Mouse extends MouseAdapter {
         @Override
         public void mousePressed(MouseEvent e) {
             requestFocusInWindow();
             flingVx = 0;
             flingVy = 0;
-            Point2D target = overviewToSlide(e.getX(), e.getY());
-            draggingOverview = target != null;
-            if (target != null) {
+            LayerContext ctx = layerContext();
+            LayerStack.Hit hit = ctx == null ? null : layers.hitTest(e.getX(), e.getY(), ctx);
+            draggingOverview = hit != null && hit.layer() == overview;
+            if (draggingOverview) {
+                Point2D target = (Point2D) hit.what();
                 setView(view.withCentre(target.getX(), target.getY()));
                 return;
             }
-            dragLast = e.getPoint();
-            dragSamples.clear();
-            dragSamples.add(new double[] {System.nanoTime(), e.getX(), e.getY()});
+            if (view != null) {
+                tool.pressed(TilePane.this, e);
+            }
         }
 
         @Override
@@ -540,62 +500,32 @@ public final class TilePane extends JComponent {
                 return;
             }
             if (draggingOverview) {
-                Rectangle r = overviewBounds(getWidth());
-                if (r != null) {
-                    SlideInfo info = slide.info();
-                    int x = Math.clamp(e.getX(), r.x, r.x + r.width);
-                    int y = Math.clamp(e.getY(), r.y, r.y + r.height);
-                    setView(view.withCentre((x - r.x) * (double) info.width() / r.width,
-                            (y - r.y) * (double) info.height() / r.height));
+                Point2D target = overview.dragTo(e.getX(), e.getY(), layerContext());
+                if (target != null) {
+                    setView(view.withCentre(target.getX(), target.getY()));
                 }
                 return;
             }
-            if (dragLast == null) {
-                return;
-            }
-            panByScreen(e.getX() - dragLast.x, e.getY() - dragLast.y);
-            dragLast = e.getPoint();
-            long now = System.nanoTime();
-            dragSamples.add(new double[] {now, e.getX(), e.getY()});
-            dragSamples.removeIf(s -> now - s[0] > 80_000_000L);
+            tool.dragged(TilePane.this, e);
             updateCursor(e);
         }
 
         @Override
         public void mouseReleased(MouseEvent e) {
-            if (draggingOverview || dragLast == null) {
+            if (draggingOverview) {
                 draggingOverview = false;
                 return;
             }
-            long now = System.nanoTime();
-            dragSamples.removeIf(s -> now - s[0] > 80_000_000L);
-            if (dragSamples.size() >= 2) {
-                double[] a = dragSamples.getFirst();
-                double[] b = dragSamples.getLast();
-                double dt = (b[0] - a[0]) / 1e9;
-                if (dt > 0.005) {
-                    double vx = (b[1] - a[1]) / dt;
-                    double vy = (b[2] - a[2]) / dt;
-                    double speed = Math.hypot(vx, vy);
-                    if (speed > MAX_FLING_SPEED) {
-                        vx *= MAX_FLING_SPEED / speed;
-                        vy *= MAX_FLING_SPEED / speed;
-                    }
-                    if (speed > 150) {
-                        flingVx = vx;
-                        flingVy = vy;
-                        lastFrameNanos = 0;
-                    }
-                }
+            if (view != null) {
+                tool.released(TilePane.this, e);
             }
-            dragLast = null;
         }
 
         @Override
         public void mouseClicked(MouseEvent e) {
-            if (e.getClickCount() == 2 && view != null && overviewToSlide(e.getX(), e.getY()) == null) {
-                double factor = e.isShiftDown() ? 0.5 : 2;
-                setView(view.zoomAbout(factor, e.getX(), e.getY(), getWidth(), getHeight(), maxDownsample()));
+            LayerContext ctx = layerContext();
+            if (view != null && (ctx == null || layers.hitTest(e.getX(), e.getY(), ctx) == null)) {
+                tool.clicked(TilePane.this, e);
             }
         }
 
@@ -618,9 +548,7 @@ public final class TilePane extends JComponent {
             flingVx = 0;
             flingVy = 0;
             // precise rotation: trackpads send fractions, wheels send whole notches
-            double notches = e.getPreciseWheelRotation();
-            double factor = Math.pow(1.25, -notches);
-            setView(view.zoomAbout(factor, e.getX(), e.getY(), getWidth(), getHeight(), maxDownsample()));
+            zoomAbout(Math.pow(1.25, -e.getPreciseWheelRotation()), e.getX(), e.getY());
             updateCursor(e);
         }
 

@@ -68,6 +68,39 @@ class CommandLineTest {
         assertTrue(j.get("associated").isArray());
     }
 
+    /** A single-level tiled TIFF: its coarser levels are generated, say so, and serve thumbnails and regions. */
+    @Test
+    void singleLevelSlideGetsGeneratedLevels() throws IOException {
+        Path tif = TestSlides.writeSingleLevelTiff(dir.resolve("single.tif"), 600, 400, 128);
+        Result r = run("info", "--json", tif.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode levels = new ObjectMapper().readTree(r.out()).get("levels");
+        assertEquals(4, levels.size()); // 600x400 in 5x4 tiles, then 300x200, 150x100, 75x50 (one tile)
+        assertFalse(levels.get(0).get("generated").asBoolean());
+        for (int i = 1; i < 4; i++) {
+            assertTrue(levels.get(i).get("generated").asBoolean(), "level " + i);
+            assertEquals(600 >> i, levels.get(i).get("width").asInt());
+            assertEquals(1 << i, levels.get(i).get("downsample").asDouble());
+        }
+        Result text = run("info", tif.toString());
+        assertTrue(text.out().contains("generated"), text.out());
+
+        Path thumb = dir.resolve("t.png");
+        Result t = run("thumbnail", tif.toString(), "--max", "150", "--out", thumb.toString());
+        assertEquals(0, t.code(), t.err());
+        BufferedImage img = ImageIO.read(thumb.toFile());
+        assertEquals(150, img.getWidth());
+        assertEquals(100, img.getHeight());
+
+        Path region = dir.resolve("r.png");
+        Result g = run("region", tif.toString(), "--level", "3", "--x", "0", "--y", "0", "--width", "75",
+                "--height", "50", "--out", region.toString());
+        assertEquals(0, g.code(), g.err());
+        // level 3 pixel (10, 10): the mean of the 8x8 block at (80, 80), whose green is 80..87
+        int green = (ImageIO.read(region.toFile()).getRGB(10, 10) >> 8) & 0xFF;
+        assertTrue(Math.abs(green - 84) <= 4, "green " + green);
+    }
+
     @Test
     void infoTextListsLevels() throws IOException {
         Path dzi = writeDzi(dir, "s", 600, 400, 128, 0);
@@ -189,9 +222,14 @@ class CommandLineTest {
         Result r = run("doctor", "--json", "--decode-bench", tiles.toString(), "--seconds", "0.2");
         assertEquals(0, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
-        for (String key : List.of("java", "cores", "decoder", "l1Bytes", "l2Bytes", "maxHeap", "decodeBench")) {
+        for (String key : List.of("version", "java", "cores", "decoder", "decoderLibrary", "l1Bytes", "l2Bytes",
+                "maxHeap", "decodeBench")) {
             assertTrue(j.has(key), "missing " + key + " in " + r.out());
         }
+        // the build's version from the pom, not a placeholder
+        assertTrue(j.get("version").asText().matches("\\d+\\.\\d+\\.\\d+.*"), r.out());
+        // a library file exactly when the fast decoder is in use
+        assertEquals(j.get("decoder").asText().equals("imageio"), j.get("decoderLibrary").isNull(), r.out());
         assertTrue(j.get("cores").asInt() >= 1);
         assertTrue(j.get("l1Bytes").asLong() > 0 && j.get("l2Bytes").asLong() > 0);
         JsonNode bench = j.get("decodeBench");

@@ -4,6 +4,7 @@ import org.tilescope.app.navigator.SlideNavigator;
 import org.tilescope.app.settings.Settings;
 import org.tilescope.app.settings.Theme;
 import org.tilescope.app.swing.Edt;
+import org.tilescope.app.swing.EdtWatchdog;
 import org.tilescope.app.viewer.MainWindow;
 import org.tilescope.app.viewer.ViewerWindowTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,7 +36,13 @@ import org.tilescope.engine.jobs.JobContext;
 import org.tilescope.engine.jobs.JobHandle;
 import org.tilescope.engine.jobs.JobSnapshot;
 import org.tilescope.engine.jobs.JobState;
+import org.tilescope.app.render.SlideRenderer;
 import org.tilescope.engine.cache.CacheSizes;
+import org.tilescope.engine.cache.SlideHandle;
+import org.tilescope.engine.metrics.PoolRegistry;
+import org.tilescope.engine.slide.SlideInfo;
+import org.tilescope.engine.slide.SlideSource;
+import org.tilescope.engine.slide.Slides;
 import org.tilescope.engine.cache.TilePipeline;
 
 /** Background jobs in the real window (Xvfb): folder preload, progress panel, cancel, cached marks. */
@@ -45,6 +52,7 @@ class JobsWindowTest {
     TilePipeline pipeline;
     Settings settings;
     MainWindow window;
+    EdtWatchdog watchdog;
     final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     static javax.swing.LookAndFeel before;
@@ -82,6 +90,7 @@ class JobsWindowTest {
             w.setVisible(true);
             return w;
         });
+        watchdog = EdtWatchdog.install(); // every event from here on must leave the EDT within 250 ms
     }
 
     @AfterEach
@@ -93,6 +102,11 @@ class JobsWindowTest {
             });
         }
         pipeline.close();
+        settings.flush(); // its writer thread must be done with the temp folder before JUnit deletes it
+        if (watchdog != null) {
+            watchdog.close();
+            assertTrue(watchdog.stalls().isEmpty(), watchdog.report());
+        }
         assertTrue(ViewerWindowTest.VIOLATIONS.isEmpty(), "Swing touched off the EDT: " + ViewerWindowTest.VIOLATIONS);
     }
 
@@ -163,6 +177,11 @@ class JobsWindowTest {
         waitFor(this::sharp, "a sharp view of c.dzi");
         assertEquals(reads, pipeline.stats().sourceReads(), "switching slides after the preload read from disk");
         assertTrue(errors.isEmpty(), errors.toString());
+
+        // L2 loses the tiles (cleared here; evicted for room works the same way): the marks go
+        pipeline.clearAll();
+        waitFor(() -> window.navigator().entries().stream().noneMatch(SlideNavigator.Entry::cached),
+                "the 'in cache' marks to be cleared");
     }
 
     @Test
@@ -301,8 +320,10 @@ class JobsWindowTest {
         waitFor(() -> window.metricsView().isShowing() && window.metricsView().last() != null
                 && window.metricsView().last().heapUsed() > 0, "a live sample");
         var s = Edt.call(() -> window.metricsView().last());
-        assertEquals(List.of("reads", "decode", "tokenize", "preload"),
-                s.pools().stream().map(p -> p.pool()).toList());
+        List<String> pools = s.pools().stream().map(p -> p.pool()).toList();
+        assertTrue(pools.containsAll(List.of("reads", "decode", "preload")), pools.toString());
+        assertFalse(pools.contains("tokenize"), "no tokenize pool exists, so none is shown: " + pools);
+        assertEquals(pools, Edt.call(() -> window.metricsView().poolsShown()));
         assertTrue(s.heapPeak() >= s.heapUsed() && s.heapMax() >= s.heapCommitted());
         Rectangle b = Edt.call(() -> {
             var d = window.metricsView().dialog();
@@ -314,6 +335,124 @@ class JobsWindowTest {
         Files.createDirectories(out);
         ImageIO.write(robot.createScreenCapture(b), "png", out.resolve("metrics.png").toFile());
         assertNotNull(s.pipeline());
+    }
+
+    @Test
+    void aPoolShowsInTheMetricsViewWithItsRealLoadWhileItExists() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        var tokenize = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>());
+        try (var registration = PoolRegistry.shared().register("tokenize", tokenize)) {
+            CountDownLatch started = new CountDownLatch(1);
+            tokenize.execute(() -> {
+                started.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            tokenize.execute(() -> { });
+            tokenize.execute(() -> { });
+            started.await(30, TimeUnit.SECONDS);
+            Edt.call(() -> {
+                window.metricsView().show(window);
+                return null;
+            });
+            waitFor(() -> window.metricsView().poolsShown().contains("tokenize"), "the tokenize row");
+            var s = Edt.call(() -> window.metricsView().last());
+            var load = s.pools().stream().filter(p -> p.pool().equals("tokenize")).findFirst().orElseThrow();
+            assertEquals(1, load.active());
+            assertEquals(2, load.queued());
+            release.countDown();
+            tokenize.shutdown();
+            assertTrue(tokenize.awaitTermination(30, TimeUnit.SECONDS));
+            waitFor(() -> !window.metricsView().poolsShown().contains("tokenize"), "the row to go with the pool");
+        } finally {
+            release.countDown();
+            tokenize.shutdownNow();
+        }
+    }
+
+    @Test
+    void anExportIsACancellableJobAndNeverHoldsUpOpeningASlide() throws Exception {
+        settings.put(MainWindow.PRELOAD_SETTING, "false");
+        Path lib = folder();
+        // level 0 has 96 tiles: not a coarse level, so opening reads none of it
+        Path big = TestSlides.writeDzi(Files.createDirectories(dir.resolve("slow")), "big", 3000, 2000, 256, 0);
+        CountDownLatch release = new CountDownLatch(1);
+        SlideSource real = Slides.open(big);
+        // level 0 reads wait until released: an export at 1:1 waits on them, as on a slow share
+        SlideSource slow = new SlideSource() {
+            @Override
+            public SlideInfo info() {
+                return real.info();
+            }
+
+            @Override
+            public byte[] readTile(int level, int col, int row) throws java.io.IOException {
+                if (level == 0) {
+                    try {
+                        release.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException("interrupted");
+                    }
+                }
+                return real.readTile(level, col, row);
+            }
+
+            @Override
+            public byte[] readAssociated(String name) throws java.io.IOException {
+                return real.readAssociated(name);
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+                real.close();
+            }
+        };
+        SlideHandle h = pipeline.open(4242L, big, slow);
+        h.ready().get(60, TimeUnit.SECONDS);
+        Path out = dir.resolve("slow-view.png");
+        try {
+            JobHandle export = Edt.call(() -> window.export(h, SlideRenderer.viewAt(1500, 1000, 1, 640, 480), 640, 480, out));
+            waitFor(() -> window.progressPanel().row(export.id()) != null
+                    && window.progressPanel().row(export.id()).last.state() == JobState.RUNNING
+                    && window.progressPanel().row(export.id()).last.itemsTotal() > 1, "the export's row with its tiles");
+            assertTrue(Edt.call(() -> window.notice().startsWith("Exporting slow-view.png")), window.notice());
+            // the export waits for its tiles; a slide opens meanwhile
+            openAndWait(lib.resolve("b.dzi"));
+            assertFalse(export.done().isDone(), "the export was still waiting while b.dzi opened");
+            ProgressPanel.Row r = Edt.call(() -> window.progressPanel().row(export.id()));
+            assertTrue(Edt.call(() -> r.cancel.isShowing()), "the export can be cancelled from the panel");
+            Edt.call(() -> {
+                r.cancel.doClick();
+                return null;
+            });
+            assertEquals(JobState.CANCELLED, export.done().get(30, TimeUnit.SECONDS).state());
+            waitFor(() -> window.notice().contains("cancelled"), "the status bar to say cancelled");
+            assertFalse(Files.exists(out), "a cancelled export writes nothing");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void anExportWritesTheViewAndSaysSo() throws Exception {
+        settings.put(MainWindow.PRELOAD_SETTING, "false");
+        Path lib = folder();
+        openAndWait(lib.resolve("a.dzi"));
+        Path out = dir.resolve("a-view.png");
+        var view = SlideRenderer.viewAt(700, 500, 1, 320, 200);
+        JobHandle export = Edt.call(() -> window.export(window.pane().slide(), view, 320, 200, out));
+        JobSnapshot end = export.done().get(60, TimeUnit.SECONDS);
+        assertEquals(JobState.DONE, end.state(), end.reason());
+        assertEquals(end.itemsTotal(), end.itemsDone());
+        BufferedImage img = ImageIO.read(out.toFile());
+        assertEquals(320, img.getWidth());
+        assertEquals(200, img.getHeight());
+        assertEquals(TestSlides.pixel(700, 500), img.getRGB(160, 100) & 0xFFFFFF, "the view's centre pixel");
+        waitFor(() -> window.notice().equals("Exported " + out), "the status bar to say where");
     }
 
     // ---------------------------------------------------------------- test jobs

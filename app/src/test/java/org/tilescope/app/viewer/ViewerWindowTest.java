@@ -5,6 +5,7 @@ import org.tilescope.app.render.SlideRenderer;
 import org.tilescope.app.render.ViewState;
 import org.tilescope.app.settings.Settings;
 import org.tilescope.app.swing.Edt;
+import org.tilescope.app.swing.EdtWatchdog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tilescope.app.TestSlides;
 import org.tilescope.engine.decode.TileDecoder;
 import org.tilescope.engine.cache.CacheSizes;
+import org.tilescope.engine.cache.SlideHandle;
 import org.tilescope.engine.cache.TilePipeline;
 import org.tilescope.engine.region.RegionReader;
 import org.tilescope.engine.slide.SlideSource;
@@ -51,6 +53,8 @@ public class ViewerWindowTest {
     Path dir;
     TilePipeline pipeline;
     MainWindow window;
+    Settings settings;
+    EdtWatchdog watchdog;
     final List<String> errors = new CopyOnWriteArrayList<>();
 
     @BeforeAll
@@ -59,6 +63,7 @@ public class ViewerWindowTest {
             System.err.println("SKIPPED viewer window tests: no display (run under xvfb-run, as ./tilescope test does)");
         }
         Assumptions.assumeFalse(GraphicsEnvironment.isHeadless(), "no display");
+        warmUpToolkit();
         Edt.call(() -> {
             RepaintManager.setCurrentManager(new RepaintManager() {
                 @Override
@@ -93,11 +98,55 @@ public class ViewerWindowTest {
         });
     }
 
+    private static boolean warm;
+
+    /**
+     * Pays the toolkit's one-time costs before any watchdog looks: the X input method opened on
+     * the first mouse event (~0.4 s), the first text and table painting. They are the JDK's, once
+     * per process, not the viewer's.
+     */
+    static synchronized void warmUpToolkit() {
+        if (warm) {
+            return;
+        }
+        warm = true;
+        try {
+            java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+            javax.swing.JFrame f = Edt.call(() -> {
+                javax.swing.JFrame frame = new javax.swing.JFrame("warm-up");
+                javax.swing.JTable table = new javax.swing.JTable(new Object[][] {{"1", "2"}}, new Object[] {"a", "b"});
+                frame.add(new javax.swing.JScrollPane(table));
+                frame.add(new javax.swing.JLabel("warm-up 0123456789 µm ×"), java.awt.BorderLayout.SOUTH);
+                table.addMouseListener(new java.awt.event.MouseAdapter() {
+                    @Override
+                    public void mouseEntered(MouseEvent e) {
+                        entered.countDown();
+                    }
+                });
+                frame.setBounds(0, 0, 2000, 1200); // under wherever the pointer is
+                frame.setVisible(true);
+                return frame;
+            });
+            Robot robot = new Robot();
+            for (int i = 0; i < 50 && entered.getCount() > 0; i++) {
+                robot.mouseMove(300 + i, 300 + i);
+                entered.await(100, TimeUnit.MILLISECONDS);
+            }
+            Edt.call(() -> {
+                f.getRootPane().paintImmediately(0, 0, f.getWidth(), f.getHeight());
+                f.dispose();
+                return null;
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("toolkit warm-up failed", e);
+        }
+    }
+
     @BeforeEach
     void open() throws Exception {
         VIOLATIONS.clear();
         pipeline = new TilePipeline(new CacheSizes(256L << 20, 256L << 20), TileDecoder.standard(), 2, 4, 16);
-        Settings settings = new Settings(dir.resolve("config"));
+        settings = new Settings(dir.resolve("config"));
         window = Edt.call(() -> {
             MainWindow w = new MainWindow(pipeline, settings);
             w.setErrorDialog((title, msg) -> errors.add(title + ": " + msg));
@@ -105,6 +154,7 @@ public class ViewerWindowTest {
             w.setVisible(true);
             return w;
         });
+        watchdog = EdtWatchdog.install(); // every event from here on must leave the EDT within 250 ms
     }
 
     @AfterEach
@@ -116,6 +166,13 @@ public class ViewerWindowTest {
             });
         }
         pipeline.close();
+        // the last slide opened writes the recent list in the background; let it land before
+        // the temporary folder is deleted
+        settings.flush();
+        if (watchdog != null) {
+            watchdog.close();
+            assertTrue(watchdog.stalls().isEmpty(), watchdog.report());
+        }
         assertTrue(VIOLATIONS.isEmpty(), "Swing touched off the EDT: " + VIOLATIONS);
     }
 
@@ -234,6 +291,96 @@ public class ViewerWindowTest {
         assertNotNull(entries.get(2).error(), "the broken slide shows why");
         assertTrue(entries.get(2).error().contains("empty"), entries.get(2).error());
         assertEquals(1, (int) Edt.call(() -> window.navigator().slideList().getSelectedIndex()), "current slide highlighted");
+    }
+
+    /** A single-level TIFF: the window makes its coarse levels, shows how far, then draws it whole. */
+    @Test
+    void aSlideWithoutAPyramidGetsItsOverviewMade() throws Exception {
+        Path lib = Files.createDirectories(dir.resolve("single"));
+        Path tif = TestSlides.writeSingleLevelTiff(lib.resolve("single.tif"), 2000, 1500, 128);
+        openAndWait(tif);
+        SlideHandle h = Edt.call(() -> window.pane().slide());
+        assertEquals(5, h.info().levelCount(), "2000x1500 in 128 px tiles, then 1000x750 ... 125x94 (one tile)");
+        assertTrue(h.info().level(4).generated());
+        waitFor(() -> h.pyramidProgress().orElseThrow().complete() && window.statusProgress() == null,
+                "the overview to be made and its progress to end");
+        waitFor(() -> window.navigator().entries().stream().allMatch(SlideNavigator.Entry::loaded), "thumbnails");
+        SlideNavigator.Entry e = Edt.call(() -> window.navigator().entries().getFirst());
+        assertEquals(null, e.error(), "the navigator thumbnail is made from generated levels too");
+        assertNotNull(SlideNavigator.iconImage(e));
+    }
+
+    @Test
+    void aFolderThatCannotBeListedShowsTheFolderAndTheReason() throws Exception {
+        Path gone = dir.resolve("gone");
+        Edt.call(() -> {
+            window.navigator().showFolderOf(gone.resolve("x.dzi"));
+            return null;
+        });
+        waitFor(() -> window.navigator().listingError() != null, "the listing error");
+        String shown = Edt.call(() -> window.navigator().listingError());
+        assertTrue(shown.startsWith(gone.toString()) && shown.contains("not a folder"), shown);
+        assertTrue(Edt.call(() -> window.navigator().entries().isEmpty()));
+        // a folder that lists clears it
+        Path lib = slideFolder();
+        openAndWait(lib.resolve("a.dzi"));
+        waitFor(() -> window.navigator().entries().size() == 3, "the folder listing");
+        assertEquals(null, Edt.call(() -> window.navigator().listingError()));
+    }
+
+    @Test
+    void theRecentMenuListsTheSlidesThatStillExist() throws Exception {
+        Path lib = slideFolder();
+        openAndWait(lib.resolve("a.dzi"));
+        openAndWait(lib.resolve("b.dzi"));
+        waitFor(() -> window.recentMenu().getItemCount() == 2, "two recent slides");
+        Files.delete(lib.resolve("a.dzi"));
+        TestSlides.writeDzi(lib, "c", 600, 400, 256, 0);
+        openAndWait(lib.resolve("c.dzi"));
+        waitFor(() -> window.recentMenu().getItemCount() == 2
+                && window.recentMenu().getItem(0).getText().startsWith("c.dzi")
+                && window.recentMenu().getItem(1).getText().startsWith("b.dzi"), "c and b, not the deleted a");
+    }
+
+    @Test
+    void anOutOfMemoryErrorOnTheEdtEmptiesTheCachesSaysSoAndTheWindowGoesOn() throws Exception {
+        Path lib = slideFolder();
+        openAndWait(lib.resolve("a.dzi"));
+        waitFor(() -> window.pane().lastPlan() != null && window.pane().lastPlan().complete(), "a sharp view");
+        // the decoded tiles on screen, as L1 holds them now
+        java.util.Map<org.tilescope.engine.cache.TileKey, Object> before = Edt.call(() -> {
+            java.util.Map<org.tilescope.engine.cache.TileKey, Object> m = new java.util.HashMap<>();
+            for (var t : window.pane().lastPlan().tiles()) {
+                var cached = pipeline.cached(t.key());
+                if (cached != null) {
+                    m.put(t.key(), cached);
+                }
+            }
+            return m;
+        });
+        assertFalse(before.isEmpty());
+        long readsBefore = pipeline.stats().sourceReads();
+        OutOfMemoryGuard guard = new OutOfMemoryGuard(pipeline::clearAll, window::showNotice);
+        Thread.UncaughtExceptionHandler previous = guard.install();
+        try {
+            SwingUtilities.invokeLater(() -> {
+                throw new OutOfMemoryError("Java heap space (thrown by the test)");
+            });
+            waitFor(() -> window.notice().startsWith("Out of memory in AWT-EventQueue"), "the status line");
+            assertEquals(1, guard.outOfMemoryCount());
+            // the window goes on: the view comes back sharp, every tile decoded anew and read from the
+            // file again (L1 and L2 were both emptied)
+            waitFor(() -> {
+                window.pane().repaint();
+                return window.pane().lastPlan().complete() && before.entrySet().stream()
+                        .allMatch(e -> pipeline.cached(e.getKey()) != null && pipeline.cached(e.getKey()) != e.getValue());
+            }, "the same view sharp again, from new tiles");
+            assertTrue(pipeline.stats().sourceReads() >= readsBefore + before.size(),
+                    "read again: " + (pipeline.stats().sourceReads() - readsBefore) + " of " + before.size());
+        } finally {
+            guard.stopWatching();
+            Thread.setDefaultUncaughtExceptionHandler(previous);
+        }
     }
 
     @Test

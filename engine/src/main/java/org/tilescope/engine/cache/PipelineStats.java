@@ -13,4 +13,9 @@ package org.tilescope.engine.cache;
  */
 public record PipelineStats(TierStats l1, TierStats l2, int readsInFlight, int decodesInFlight,
                             long sourceReads, long failedTiles, String decoder) {
+
+    /** One cache tier at a moment. */
+    public record TierStats(long hits, long misses, double hitRatio, long bytes, long maxBytes, long entries,
+                            long evictions) {
+    }
 }

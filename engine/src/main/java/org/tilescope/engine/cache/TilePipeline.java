@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,13 +16,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.tilescope.engine.decode.TileDecoder;
+import org.tilescope.engine.decode.TileEncoder;
+import org.tilescope.engine.pyramid.generated.Pyramids;
+import org.tilescope.engine.pyramid.generated.TileStore;
 import org.tilescope.engine.slide.LevelInfo;
-import org.tilescope.engine.slide.PixelRect;
+import org.tilescope.engine.slide.Limits;
 import org.tilescope.engine.slide.SlideInfo;
+import org.tilescope.engine.slide.SlideException;
+import org.tilescope.engine.slide.SlideSource;
+import org.tilescope.engine.cache.PipelineStats.TierStats;
 import org.tilescope.engine.slide.TileException;
 
 /**
@@ -34,11 +44,25 @@ import org.tilescope.engine.slide.TileException;
  *          L2 hit -> decode -> L1 -> listeners
  *          miss   -> read (virtual thread) -> L2 -> decode -> L1 -> listeners
  * </pre>
+ *
+ * <p>Every request ends: completed, failed or cancelled, whatever a source or decoder throws
+ * (an {@link Error} too) and however a pool shuts down. Failures come in two kinds
+ * ({@link TileException.Kind}): a missing or damaged tile is remembered and never read again; a
+ * transient one (an I/O hiccup) is read again after {@link #RETRY_DELAYS_MS} and, when every try
+ * failed, reported and left alone for {@link #TRANSIENT_COOL_DOWN_NANOS} only. A slide rewritten on
+ * disk is noticed at its next read and reopened under a new id ({@link SlideChange}). When the
+ * heap stays full after a collection, the caches shrink ({@link #relieveMemoryPressure}).
  */
 public final class TilePipeline implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TilePipeline.class.getName());
     /** Levels with at most this many tiles are loaded when a slide opens: the paint fallback. */
     public static final int COARSE_LEVEL_MAX_TILES = 64;
+    /** Waits before each new read of a tile whose read failed transiently; a quarter either way at random. */
+    static final long[] RETRY_DELAYS_MS = {50, 200, 800};
+    /** How long a tile whose reads all failed transiently counts as failed before it is tried again. */
+    static final long TRANSIENT_COOL_DOWN_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Memory relief never shrinks a cache tier below this. */
+    static final long MIN_TIER_BYTES = 16L << 20;
 
     private final Cache<TileKey, DecodedTile> l1;
     private final Cache<TileKey, byte[]> l2;
@@ -47,8 +71,16 @@ public final class TilePipeline implements AutoCloseable {
     private final ThreadPoolExecutor decodePool;
     private final SlidePool slides;
     private final ConcurrentHashMap<TileKey, InFlight> inFlight = new ConcurrentHashMap<>();
+    /** Missing and damaged tiles: never read again. */
     private final ConcurrentHashMap<TileKey, TileException> failed = new ConcurrentHashMap<>();
+    /** Tiles whose retries all failed transiently, until when they count as failed. */
+    private final ConcurrentHashMap<TileKey, CoolingDown> coolingDown = new ConcurrentHashMap<>();
     private final List<TileListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<SlideChange>> slideChangeListeners = new CopyOnWriteArrayList<>();
+    private final CacheSizes.HeapWatch heapWatch;
+    private final List<Consumer<TileKey>> l2Removals = new CopyOnWriteArrayList<>();
+    /** Memory relief takes from L1 and L2 in turn, L1 first. */
+    private boolean relieveL2Next;
     private final AtomicInteger readsInFlight = new AtomicInteger();
     private final AtomicInteger decodesInFlight = new AtomicInteger();
     private final LongAdder sourceReads = new LongAdder();
@@ -73,11 +105,65 @@ public final class TilePipeline implements AutoCloseable {
         this.l2 = Caffeine.newBuilder()
                 .maximumWeight(sizes.l2Bytes())
                 .weigher((TileKey k, byte[] b) -> b.length)
+                .removalListener((TileKey k, byte[] b, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                    if (k != null && cause != com.github.benmanes.caffeine.cache.RemovalCause.REPLACED) {
+                        l2Removed(k);
+                    }
+                })
                 .executor(Runnable::run)
                 .recordStats()
                 .build();
         this.decodePool = Pools.decodePool(decodeThreads);
-        this.slides = new SlidePool(maxOpenFiles, name -> Pools.readPool(name, readsPerSlide));
+        this.slides = new SlidePool(maxOpenFiles, name -> Pools.readPool(name, readsPerSlide), this::completePyramid,
+                this::replaced);
+        this.heapWatch = CacheSizes.HeapWatch.start(share -> relieveMemoryPressure(share)).orElse(null);
+    }
+
+    /**
+     * The source with generated levels where the file lacks coarse ones: they read and keep finer
+     * tiles through L1/L2 (quietly, so the hit ratios stay the viewer's), and their CPU work
+     * queues on the decode pool behind what is on screen.
+     */
+    private SlideSource completePyramid(long slideId, SlideSource source) {
+        TileStore store = new TileStore() {
+            @Override
+            public byte[] encoded(int level, int col, int row) {
+                return l2.policy().getIfPresentQuietly(new TileKey(slideId, level, col, row));
+            }
+
+            @Override
+            public Pixels decoded(int level, int col, int row) {
+                DecodedTile t = l1.policy().getIfPresentQuietly(new TileKey(slideId, level, col, row));
+                return t == null ? null : new Pixels(t.image(), t.originX(), t.originY());
+            }
+
+            @Override
+            public void keep(int level, int col, int row, byte[] encoded) {
+                l2.put(new TileKey(slideId, level, col, row), encoded);
+            }
+        };
+        return Pyramids.complete(source, decoder, TileEncoder.standard(), store,
+                work -> decodePool.execute(new PrioritizedTask(Priority.COVER, work, () -> {
+                    // dropped at shutdown: closing the slide ends the generator's waits
+                })));
+    }
+
+    /**
+     * A slide that changed on disk while open, and what became of it: reopened under a new id
+     * ({@code replacement}), or not ({@code failure}, for instance while it is still being written).
+     * Views of {@code old} should move to the replacement; {@code old} reads nothing more.
+     */
+    public record SlideChange(SlideHandle old, SlideHandle replacement, Exception failure) {
+        /** One line for the user: "slide.dzi changed on disk, reloaded". */
+        public String message() {
+            String name = old.info().name();
+            return replacement != null ? name + " changed on disk, reloaded"
+                    : name + " changed on disk and could not be reopened: " + failure.getMessage();
+        }
+    }
+
+    /** A transient failure reported after its retries; the tile is tried again after {@code until}. */
+    private record CoolingDown(TileException error, long until, int times) {
     }
 
     /** Sizes from the environment, one decode thread per core, the standard decoder. */
@@ -92,8 +178,14 @@ public final class TilePipeline implements AutoCloseable {
      * Call off the EDT: the first open of a slide reads its metadata.
      */
     public SlideHandle open(Path path) throws IOException {
-        SlideHandle h = slides.open(path);
+        return open(path.toAbsolutePath().normalize().toUri());
+    }
+
+    /** {@link #open(Path)} by location: a {@code file:} URI or a URL a slide provider reads. */
+    public SlideHandle open(URI location) throws IOException {
+        SlideHandle h = slides.open(location);
         if (h.thumbnail() == null && !h.ready().isDone()) {
+            h.coarseRequested = true;
             loadCoarseLevels(h);
         }
         return h;
@@ -106,12 +198,13 @@ public final class TilePipeline implements AutoCloseable {
      * levels as usual (from L2 once they are warm).
      */
     public SlideHandle openWithoutLoading(Path path) throws IOException {
-        return slides.open(path);
+        return slides.open(path.toAbsolutePath().normalize().toUri());
     }
 
     /** Opens a source that is already open (tests, generated slides) under the given id. */
-    public SlideHandle open(long id, Path path, org.tilescope.engine.slide.SlideSource source) {
-        SlideHandle h = slides.register(id, path, source);
+    public SlideHandle open(long id, Path path, SlideSource source) {
+        SlideHandle h = slides.register(id, path.toAbsolutePath().normalize().toUri(), source);
+        h.coarseRequested = true;
         loadCoarseLevels(h);
         return h;
     }
@@ -121,15 +214,15 @@ public final class TilePipeline implements AutoCloseable {
 
     private void loadCoarseLevels(SlideHandle h) {
         SlideInfo info = h.info();
-        List<CompletableFuture<DecodedTile>> all = new ArrayList<>();
-        int thumbLevel = info.levelCount() - 1;
+        int thumbLevel = -1;
         List<CompletableFuture<DecodedTile>> thumbTiles = new ArrayList<>();
+        // Coarsest first. The pyramid ends in a single tile (generated where the file stops short),
+        // so at least that level loads, and never a level of more than COARSE_LEVEL_MAX_TILES tiles.
         for (LevelInfo l : info.levels().reversed()) {
             if (l.tileCount() > COARSE_LEVEL_MAX_TILES) {
                 break;
             }
-            boolean thumbCandidate = Math.max(l.width(), l.height()) <= THUMBNAIL_MAX_SIDE
-                    || l.index() == info.levelCount() - 1;
+            boolean thumbCandidate = thumbLevel < 0 || Math.max(l.width(), l.height()) <= THUMBNAIL_MAX_SIDE;
             if (thumbCandidate) {
                 thumbLevel = l.index();
                 thumbTiles.clear();
@@ -137,22 +230,17 @@ public final class TilePipeline implements AutoCloseable {
             for (int row = 0; row < l.rows(); row++) {
                 for (int col = 0; col < l.cols(); col++) {
                     CompletableFuture<DecodedTile> f = request(h, h.key(l.index(), col, row), Priority.COVER, null, 0);
-                    all.add(f);
                     if (thumbCandidate) {
                         thumbTiles.add(f);
                     }
                 }
             }
         }
-        if (all.isEmpty()) {
-            // even the coarsest level is large (odd pyramid): load its tiles as the fallback anyway
-            LevelInfo last = info.level(info.levelCount() - 1);
-            thumbLevel = last.index();
-            for (int row = 0; row < last.rows(); row++) {
-                for (int col = 0; col < last.cols(); col++) {
-                    thumbTiles.add(request(h, h.key(last.index(), col, row), Priority.COVER, null, 0));
-                }
-            }
+        if (thumbLevel < 0) {
+            // only a source that bypassed Pyramids.complete: no whole big level in memory for a thumbnail
+            h.failThumbnail(new IOException(h.path() + ": no level of at most " + COARSE_LEVEL_MAX_TILES
+                    + " tiles for a thumbnail"));
+            return;
         }
         int level = thumbLevel;
         LevelInfo tl = info.level(level);
@@ -170,7 +258,7 @@ public final class TilePipeline implements AutoCloseable {
                         }
                     }
                     if (painted == 0) {
-                        h.failThumbnail(new IOException(h.path() + ": no coarse tile could be read"));
+                        h.failThumbnail(new IOException(SlideException.display(h.location()) + ": no coarse tile could be read"));
                     } else {
                         h.setThumbnail(level, img);
                     }
@@ -216,9 +304,16 @@ public final class TilePipeline implements AutoCloseable {
         return n;
     }
 
-    /** True when this tile failed before; it is never retried. */
+    /**
+     * True when this tile is missing or damaged (it is never read again), or its reads failed
+     * transiently a moment ago (it is read again once its cool-down is over).
+     */
     public boolean hasFailed(TileKey key) {
-        return failed.containsKey(key);
+        if (failed.containsKey(key)) {
+            return true;
+        }
+        CoolingDown c = coolingDown.get(key);
+        return c != null && c.until() - System.nanoTime() > 0;
     }
 
     /**
@@ -248,17 +343,25 @@ public final class TilePipeline implements AutoCloseable {
 
     private CompletableFuture<DecodedTile> submit(SlideHandle slide, TileKey key, Priority priority,
                                                   ViewGeneration guard, long generation, boolean decode) {
+        if (slide.isRetired()) {
+            return CompletableFuture.failedFuture(changedOnDisk(slide));
+        }
         TileException earlier = failed.get(key);
         if (earlier != null) {
             return CompletableFuture.failedFuture(earlier);
+        }
+        CoolingDown cooling = coolingDown.get(key);
+        if (cooling != null && cooling.until() - System.nanoTime() > 0) {
+            return CompletableFuture.failedFuture(cooling.error());
         }
         if (closed) {
             return CompletableFuture.failedFuture(new CancellationException("pipeline closed"));
         }
         InFlight[] created = new InFlight[1];
+        boolean[] improved = new boolean[1];
         InFlight f = inFlight.compute(key, (k, existing) -> {
             if (existing != null) {
-                existing.join(priority, guard, generation, decode);
+                improved[0] = existing.join(priority, guard, generation, decode);
                 return existing;
             }
             InFlight n = new InFlight(slide, key, priority, guard, generation, decode);
@@ -276,29 +379,52 @@ public final class TilePipeline implements AutoCloseable {
             } else {
                 scheduleRead(f, priority);
             }
-        } else {
+        } else if (improved[0]) {
+            // a repeat at the same (or a lower) priority adds nothing: what is queued serves it
             f.reschedule(priority);
         }
         return f.future;
     }
 
+    /**
+     * Queues a read of {@code f}. If the pool refuses it or drops it unrun (it shut down), the
+     * request ends cancelled, unless another copy of the read already ran (a better-priority copy
+     * queued later, say): then that copy carries the request on.
+     */
     private void scheduleRead(InFlight f, Priority p) {
         readsInFlight.incrementAndGet();
+        PrioritizedTask task = new PrioritizedTask(p, () -> runRead(f), () -> {
+            readsInFlight.decrementAndGet();
+            if (f.claimRead()) {
+                abandon(f, new CancellationException("read pool of " + f.slide.path() + " shut down"));
+            }
+        });
         try {
-            f.slide.reads().execute(new PrioritizedTask(p, () -> runRead(f)));
+            f.slide.reads().execute(task);
         } catch (RejectedExecutionException e) {
             readsInFlight.decrementAndGet();
-            abandon(f, new CancellationException("slide closed"));
+            if (f.claimRead()) {
+                abandon(f, f.slide.isRetired() ? changedOnDisk(f.slide) : new CancellationException("slide closed"));
+            }
         }
     }
 
+    /** Queues a decode of {@code f}; refused or dropped unrun, as {@link #scheduleRead}. */
     private void scheduleDecode(InFlight f, Priority p) {
         decodesInFlight.incrementAndGet();
+        PrioritizedTask task = new PrioritizedTask(p, () -> runDecode(f), () -> {
+            decodesInFlight.decrementAndGet();
+            if (f.claimDecode()) {
+                abandon(f, new CancellationException("pipeline closed"));
+            }
+        });
         try {
-            decodePool.execute(new PrioritizedTask(p, () -> runDecode(f)));
+            decodePool.execute(task);
         } catch (RejectedExecutionException e) {
             decodesInFlight.decrementAndGet();
-            abandon(f, new CancellationException("pipeline closed"));
+            if (f.claimDecode()) {
+                abandon(f, new CancellationException("pipeline closed"));
+            }
         }
     }
 
@@ -310,28 +436,76 @@ public final class TilePipeline implements AutoCloseable {
             if (dropIfStale(f)) {
                 return;
             }
+            SlideHandle slide = f.slide;
+            if (slide.isRetired()) {
+                abandon(f, changedOnDisk(slide)); // queued before the change: ends without a read
+                return;
+            }
             byte[] bytes;
             try {
-                bytes = f.slide.source().readTile(f.key.level(), f.key.col(), f.key.row());
+                bytes = slide.source().readTile(f.key.level(), f.key.col(), f.key.row());
                 sourceReads.increment();
-            } catch (TileException e) {
-                fail(f, e);
-                return;
             } catch (IOException | RuntimeException e) {
-                fail(f, new TileException(f.slide.path(), f.key.level(), f.key.col(), f.key.row(),
-                        String.valueOf(e.getMessage()), e));
+                if (slide.source().changedOnDisk()) {
+                    noticeChange(slide);
+                    abandon(f, changedOnDisk(slide));
+                } else {
+                    readFailed(f, classify(f, e));
+                }
                 return;
             } finally {
-                slides.touch(f.slide);
+                slides.touch(slide);
+            }
+            if (slide.source().changedOnDisk()) {
+                // these bytes may be the new file's: they are never stored under the old id
+                noticeChange(slide);
+                abandon(f, changedOnDisk(slide));
+                return;
             }
             l2.put(f.key, bytes);
             f.encoded = bytes;
             if (!finishIfEncodedOnly(f)) {
                 scheduleDecode(f, f.bestPriority());
             }
+        } catch (Throwable t) {
+            unexpected(f, t);
         } finally {
             readsInFlight.decrementAndGet();
         }
+    }
+
+    /** What a read failure means: the source's own word, else outside the grid or a bug is permanent, I/O is not. */
+    private TileException classify(InFlight f, Exception e) {
+        if (e instanceof TileException te) {
+            return te;
+        }
+        TileKey k = f.key;
+        String problem = String.valueOf(e.getMessage());
+        if (e instanceof IOException) {
+            return TileException.transientFailure(f.slide.path(), k.level(), k.col(), k.row(), problem, e);
+        }
+        return new TileException(TileException.Kind.DAMAGED, f.slide.path(), k.level(), k.col(), k.row(),
+                e instanceof IllegalArgumentException ? problem : e.toString(), e);
+    }
+
+    /** A permanent failure is remembered; a transient one is read again after a wait, a few times. */
+    private void readFailed(InFlight f, TileException e) {
+        if (e.isPermanent()) {
+            fail(f, e);
+            return;
+        }
+        int attempt = f.awaitRetry(RETRY_DELAYS_MS.length);
+        if (attempt < 0 || closed) {
+            failTransiently(f, e, true);
+            return;
+        }
+        long base = RETRY_DELAYS_MS[attempt];
+        long delay = base * 3 / 4 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+        // the wait is on a timer, not on a read thread: the slide's other reads go on meanwhile
+        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> {
+            f.retryDue();
+            scheduleRead(f, f.bestPriority());
+        });
     }
 
     private void runDecode(InFlight f) {
@@ -342,19 +516,24 @@ public final class TilePipeline implements AutoCloseable {
             if (dropIfStale(f)) {
                 return;
             }
+            SlideInfo info = f.slide.info();
+            LevelInfo l = info.level(f.key.level());
             BufferedImage img;
             try {
-                img = decoder.decode(f.encoded);
+                // a tile that claims more pixels than its level's tiles have is damaged: refused
+                // from its header, before the decoder allocates what it asks for
+                img = decoder.decode(f.encoded, Limits.maxTileEdge(l.tileWidth(), info.overlap()),
+                        Limits.maxTileEdge(l.tileHeight(), info.overlap()));
             } catch (IOException | RuntimeException e) {
-                fail(f, new TileException(f.slide.path(), f.key.level(), f.key.col(), f.key.row(),
+                fail(f, new TileException(f.slide.location(), f.key.level(), f.key.col(), f.key.row(),
                         String.valueOf(e.getMessage()), e));
                 return;
             }
-            SlideInfo info = f.slide.info();
-            LevelInfo l = info.level(f.key.level());
             int[] origin = f.slide.source().tileOrigin(f.key.level(), f.key.col(), f.key.row());
             DecodedTile tile = new DecodedTile(img, origin[0], origin[1], l.tileRect(f.key.col(), f.key.row()));
-            l1.put(f.key, tile);
+            if (!f.slide.isRetired()) {
+                l1.put(f.key, tile);
+            }
             for (TileListener listener : listeners) {
                 try {
                     listener.tileLanded(f.key, tile.owned());
@@ -363,8 +542,27 @@ public final class TilePipeline implements AutoCloseable {
                 }
             }
             finish(f, tile);
+        } catch (Throwable t) {
+            unexpected(f, t);
         } finally {
             decodesInFlight.decrementAndGet();
+        }
+    }
+
+    /**
+     * Something no source or decoder should throw (an Error: out of memory, a native failure, a
+     * bug): the request still ends, as a transient failure that is reported, not remembered. A
+     * VirtualMachineError goes on up once the request has ended: the JVM is in trouble, and the
+     * pool thread's handler (and the application's) must hear of it.
+     */
+    private void unexpected(InFlight f, Throwable t) {
+        TileKey k = f.key;
+        TileException e = TileException.transientFailure(f.slide.path(), k.level(), k.col(), k.row(),
+                "unexpected " + t, t);
+        LOG.log(Level.ERROR, e.getMessage(), t);
+        failTransiently(f, e, false);
+        if (t instanceof VirtualMachineError vme) {
+            throw vme;
         }
     }
 
@@ -405,6 +603,7 @@ public final class TilePipeline implements AutoCloseable {
 
     private void finish(InFlight f, DecodedTile tile) {
         inFlight.remove(f.key, f);
+        coolingDown.remove(f.key);
         f.future.complete(tile);
     }
 
@@ -419,6 +618,142 @@ public final class TilePipeline implements AutoCloseable {
         }
         inFlight.remove(f.key, f);
         f.future.completeExceptionally(e);
+    }
+
+    /** Reports a transient failure and keeps it for a cool-down only; logged the first time a tile has one. */
+    private void failTransiently(InFlight f, TileException e, boolean log) {
+        CoolingDown before = coolingDown.get(f.key);
+        int times = before == null ? 1 : before.times() + 1;
+        coolingDown.put(f.key, new CoolingDown(e, System.nanoTime() + TRANSIENT_COOL_DOWN_NANOS, times));
+        if (log) {
+            LOG.log(times == 1 ? Level.WARNING : Level.DEBUG, "{0} (after {1} tries; tried again in {2} s)",
+                    e.getMessage(), RETRY_DELAYS_MS.length + 1, TimeUnit.NANOSECONDS.toSeconds(TRANSIENT_COOL_DOWN_NANOS));
+        }
+        inFlight.remove(f.key, f);
+        f.future.completeExceptionally(e);
+    }
+
+    private static CancellationException changedOnDisk(SlideHandle slide) {
+        return new CancellationException(slide.path() + " changed on disk; reopened as a new slide");
+    }
+
+    /** The slide of {@code h} changed on disk: retire the handle (once) and reopen the slide off this thread. */
+    private void noticeChange(SlideHandle h) {
+        if (closed || h.isRetired() || !h.retire()) {
+            return;
+        }
+        LOG.log(Level.INFO, "{0} changed on disk; reopening it", h.path());
+        Thread.ofVirtual().name("tilescope-reopen").start(() -> {
+            try {
+                slides.reopen(h); // tells replaced() on success
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "{0} changed on disk and could not be reopened: {1}", h.path(), e.getMessage());
+                forget(h.id());
+                fireSlideChange(new SlideChange(h, null, e));
+            }
+        });
+    }
+
+    /** The slide pool replaced {@code old} by {@code fresh}: drop the old tiles, load the new cover, tell listeners. */
+    private void replaced(SlideHandle old, SlideHandle fresh) {
+        forget(old.id());
+        if (old.coarseRequested && !closed) {
+            fresh.coarseRequested = true;
+            loadCoarseLevels(fresh);
+        }
+        fireSlideChange(new SlideChange(old, fresh, null));
+    }
+
+    /** Drops every tile and failure of a slide id that no longer exists. */
+    private void forget(long slideId) {
+        l1.asMap().keySet().removeIf(k -> k.slideId() == slideId);
+        l2.asMap().keySet().removeIf(k -> k.slideId() == slideId);
+        failed.keySet().removeIf(k -> k.slideId() == slideId);
+        coolingDown.keySet().removeIf(k -> k.slideId() == slideId);
+    }
+
+    private void fireSlideChange(SlideChange change) {
+        for (Consumer<SlideChange> l : slideChangeListeners) {
+            try {
+                l.accept(change);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "slide change listener failed", e);
+            }
+        }
+    }
+
+    /**
+     * Hears every tile that leaves L2 (evicted for room, or cleared), on the thread that caused
+     * it: keep it cheap and never block. The navigator's "in cache" marks depend on it.
+     */
+    public void addL2RemovalListener(Consumer<TileKey> l) {
+        l2Removals.add(l);
+    }
+
+    public void removeL2RemovalListener(Consumer<TileKey> l) {
+        l2Removals.remove(l);
+    }
+
+    private void l2Removed(TileKey key) {
+        for (var l : l2Removals) {
+            try {
+                l.accept(key);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "L2 removal listener failed", e);
+            }
+        }
+    }
+
+    /**
+     * Hears of every slide that changed on disk while open, once it is reopened (or could not be).
+     * Called on a background thread.
+     */
+    public void addSlideChangeListener(Consumer<SlideChange> l) {
+        slideChangeListeners.add(l);
+    }
+
+    public void removeSlideChangeListener(Consumer<SlideChange> l) {
+        slideChangeListeners.remove(l);
+    }
+
+    /**
+     * The heap stayed more than {@value CacheSizes.HeapWatch#THRESHOLD} full after a collection:
+     * halves L1, next time L2, and so on in turn, never below {@value #MIN_TIER_BYTES} bytes.
+     * Called by the heap watch; tests call it directly.
+     *
+     * @param heapShare share of the tenured heap in use after the collection, for the log
+     * @return true when a tier was shrunk, false when both are at their floor
+     */
+    synchronized boolean relieveMemoryPressure(double heapShare) {
+        for (int i = 0; i < 2; i++) {
+            boolean l2Turn = relieveL2Next;
+            relieveL2Next = !relieveL2Next;
+            Policy.Eviction<TileKey, ?> ev = (l2Turn ? l2 : l1).policy().eviction().orElseThrow();
+            long max = ev.getMaximum();
+            if (max > MIN_TIER_BYTES) {
+                long smaller = Math.max(MIN_TIER_BYTES, max / 2);
+                ev.setMaximum(smaller);
+                LOG.log(Level.WARNING, "heap {0}% full after a collection: {1} cache cut from {2} MB to {3} MB",
+                        Math.round(heapShare * 100), l2Turn ? "L2" : "L1", max >> 20, smaller >> 20);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Requests in flight (each may have several waiters). */
+    int inFlightRequests() {
+        return inFlight.size();
+    }
+
+    /** Tasks waiting in the decode queue (copies at a better priority count too). */
+    int queuedDecodes() {
+        return decodePool.getQueue().size();
+    }
+
+    /** Tasks waiting in one slide's read queue. */
+    int queuedReads(SlideHandle slide) {
+        return slide.reads().getQueue().size();
     }
 
     public void addListener(TileListener l) {
@@ -481,7 +816,10 @@ public final class TilePipeline implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        decodePool.shutdownNow();
+        if (heapWatch != null) {
+            heapWatch.close();
+        }
+        Pools.shutdownNow(decodePool);
         slides.closeAll();
         for (InFlight f : inFlight.values()) {
             f.future.completeExceptionally(new CancellationException("pipeline closed"));
@@ -503,6 +841,10 @@ public final class TilePipeline implements AutoCloseable {
         volatile int bestOrdinal;
         private boolean readClaimed;
         private boolean decodeClaimed;
+        /** Reads tried again so far after transient failures. */
+        private int retries;
+        /** Between a transient failure and the read that tries again: nothing else may queue one. */
+        private boolean waitingToRetry;
         volatile byte[] encoded;
 
         InFlight(SlideHandle slide, TileKey key, Priority p, ViewGeneration guard, long generation, boolean decode) {
@@ -528,13 +870,16 @@ public final class TilePipeline implements AutoCloseable {
             }
         }
 
-        synchronized void join(Priority p, ViewGeneration guard, long generation, boolean wantDecode) {
+        /** Adds a requester; true when it raised the priority (then a better copy must queue). */
+        synchronized boolean join(Priority p, ViewGeneration guard, long generation, boolean wantDecode) {
             addInterest(guard, generation);
             decode |= wantDecode;
             if (p.ordinal() < best.ordinal()) {
                 best = p;
                 bestOrdinal = p.ordinal();
+                return true;
             }
+            return false;
         }
 
         /** Queues a copy of the pending stage at the better priority; whichever runs first does it. */
@@ -543,9 +888,9 @@ public final class TilePipeline implements AutoCloseable {
             boolean dec;
             synchronized (this) {
                 if (p != best) {
-                    return; // no better than what is queued
+                    return; // a better one came meanwhile and queued its own copy
                 }
-                read = !readClaimed && encoded == null;
+                read = !readClaimed && encoded == null && !waitingToRetry;
                 dec = readClaimed && encoded != null && decode && !decodeClaimed;
             }
             if (read) {
@@ -556,11 +901,28 @@ public final class TilePipeline implements AutoCloseable {
         }
 
         synchronized boolean claimRead() {
-            if (readClaimed) {
+            if (readClaimed || waitingToRetry) {
                 return false;
             }
             readClaimed = true;
             return true;
+        }
+
+        /**
+         * Prepares another read after a transient failure: the index of this retry, or -1 when
+         * {@code max} retries were made already.
+         */
+        synchronized int awaitRetry(int max) {
+            if (retries >= max) {
+                return -1;
+            }
+            readClaimed = false;
+            waitingToRetry = true;
+            return retries++;
+        }
+
+        synchronized void retryDue() {
+            waitingToRetry = false;
         }
 
         synchronized boolean claimDecode() {

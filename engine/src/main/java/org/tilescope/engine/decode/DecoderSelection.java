@@ -44,6 +44,10 @@ final class DecoderSelection {
         return Turbo.AVAILABILITY.decoder().map(TileDecoder.class::cast);
     }
 
+    static Optional<String> turboLibraryFile() {
+        return Turbo.AVAILABILITY.decoder().map(TurboJpegDecoder::libraryFile);
+    }
+
     /** What became of loading libjpeg-turbo, for tests and diagnostics. */
     static String turboStatus() {
         return Turbo.AVAILABILITY.description();

@@ -9,6 +9,9 @@ import java.util.List;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.plugins.tiff.BaselineTIFFTagSet;
+import javax.imageio.plugins.tiff.TIFFDirectory;
+import javax.imageio.plugins.tiff.TIFFField;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -45,6 +48,11 @@ final class ImageIoTileDecoder implements TileDecoder {
 
     @Override
     public BufferedImage decode(byte[] encoded) throws IOException {
+        return decode(encoded, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public BufferedImage decode(byte[] encoded, int maxWidth, int maxHeight) throws IOException {
         if (encoded == null || encoded.length == 0) {
             throw new IIOException("empty tile");
         }
@@ -53,6 +61,10 @@ final class ImageIoTileDecoder implements TileDecoder {
             case JPEG -> {
                 if (!ImageCodec.jpegHasEndMarker(encoded)) {
                     throw new IIOException("truncated JPEG (no end-of-image marker)");
+                }
+                String icc = JpegMarkers.iccProfileProblem(encoded);
+                if (icc != null) {
+                    throw new IIOException("damaged JPEG: " + icc);
                 }
                 yield jpeg.get();
             }
@@ -64,16 +76,32 @@ final class ImageIoTileDecoder implements TileDecoder {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
             reader.setInput(in, true, true);
             reader.addIIOReadWarningListener((r, w) -> warnings.add(w));
-            long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-            if (pixels <= 0 || pixels > MAX_PIXELS) {
-                throw new IIOException("image too large: " + reader.getWidth(0) + "x" + reader.getHeight(0));
+            int w = reader.getWidth(0);
+            int h = reader.getHeight(0);
+            long pixels = (long) w * h;
+            if (w <= 0 || h <= 0) {
+                throw new IIOException("invalid image size " + w + "x" + h);
+            }
+            if (pixels > MAX_PIXELS || w > maxWidth || h > maxHeight) {
+                throw new IIOException(Images.tooLarge(w, h, maxWidth, maxHeight));
+            }
+            // Readers allocate a whole internal tile (TIFF tile or strip) before filling it: one
+            // larger than the image, rounded up to the 16 px TIFF tiles come in, is a lie.
+            int tw = reader.getTileWidth(0);
+            int th = reader.getTileHeight(0);
+            if (tw <= 0 || th <= 0 || tw > roundUp16(w) || th > roundUp16(h)) {
+                throw new IIOException("damaged " + codec.name() + ": " + tw + "x" + th + " tiles in a "
+                        + w + "x" + h + " image");
+            }
+            if (codec == ImageCodec.TIFF) {
+                checkBitsPerSample(reader);
             }
             BufferedImage img = reader.read(0, reader.getDefaultReadParam());
-            for (String w : warnings) {
+            for (String warning : warnings) {
                 // colour-management notes (a CMYK JPEG without a profile) are not damage
-                String lw = w.toLowerCase(java.util.Locale.ROOT);
+                String lw = warning.toLowerCase(java.util.Locale.ROOT);
                 if (!lw.contains("icc") && !lw.contains("color profile") && !lw.contains("colour profile")) {
-                    throw new IIOException("damaged " + codec.name() + ": " + w);
+                    throw new IIOException("damaged " + codec.name() + ": " + warning);
                 }
             }
             return Images.toIntRgb(img);
@@ -86,6 +114,27 @@ final class ImageIoTileDecoder implements TileDecoder {
             reader.removeAllIIOReadWarningListeners();
             reader.setInput(null);
         }
+    }
+
+    /**
+     * The JDK TIFF reader rescales samples that are not 8 bits through a table of 2^bits entries,
+     * allocated before any pixel: 24 bits a sample is 64 MB for a 16 px tile. 1 to 16 are read.
+     */
+    private static void checkBitsPerSample(ImageReader reader) throws IOException {
+        TIFFField bits = TIFFDirectory.createFromMetadata(reader.getImageMetadata(0))
+                .getTIFFField(BaselineTIFFTagSet.TAG_BITS_PER_SAMPLE);
+        if (bits == null) {
+            return;
+        }
+        for (int b : bits.getAsInts()) {
+            if (b < 1 || b > 16) {
+                throw new IIOException("unsupported TIFF: " + b + " bits a sample (1 to 16 are read)");
+            }
+        }
+    }
+
+    private static long roundUp16(int v) {
+        return ((long) v + 15) & ~15L;
     }
 
     private static ImageReader pickReader(String format, String preferredPackage) {

@@ -64,11 +64,75 @@ public final class Images {
         return dst;
     }
 
+    /** The message for an image refused for its size, with the bound when there is one. */
+    static String tooLarge(long w, long h, int maxWidth, int maxHeight) {
+        return "image too large: " + w + "x" + h + (maxWidth == Integer.MAX_VALUE && maxHeight == Integer.MAX_VALUE ? ""
+                : " where a tile is at most " + maxWidth + "x" + maxHeight);
+    }
+
     /** A white int-RGB image. */
     public static BufferedImage white(int w, int h) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         int[] data = ((java.awt.image.DataBufferInt) img.getRaster().getDataBuffer()).getData();
         java.util.Arrays.fill(data, 0xFFFFFF);
         return img;
+    }
+
+    /**
+     * Box-filters a rectangle of an image down by an integer factor: each output pixel is the
+     * rounded mean of a factor x factor block. Blocks cut short by the rectangle's right or bottom
+     * edge average only the pixels they have, so an edge never fades towards what lies outside.
+     *
+     * @return a new int-RGB image of ceil(w / factor) x ceil(h / factor)
+     */
+    public static BufferedImage shrink(BufferedImage src, int x, int y, int w, int h, int factor) {
+        if (factor < 1 || w <= 0 || h <= 0 || x < 0 || y < 0 || x + w > src.getWidth() || y + h > src.getHeight()) {
+            throw new IllegalArgumentException("cannot shrink " + w + "x" + h + " at " + x + "," + y + " of a "
+                    + src.getWidth() + "x" + src.getHeight() + " image by " + factor);
+        }
+        BufferedImage in = toIntRgb(src);
+        int ow = Math.ceilDiv(w, factor);
+        int oh = Math.ceilDiv(h, factor);
+        BufferedImage out = new BufferedImage(ow, oh, BufferedImage.TYPE_INT_RGB);
+        int[] row = new int[w];
+        int[] r = new int[ow];
+        int[] g = new int[ow];
+        int[] b = new int[ow];
+        int[] line = new int[ow];
+        for (int oy = 0; oy < oh; oy++) {
+            java.util.Arrays.fill(r, 0);
+            java.util.Arrays.fill(g, 0);
+            java.util.Arrays.fill(b, 0);
+            int y0 = oy * factor;
+            int y1 = Math.min(h, y0 + factor);
+            for (int yy = y0; yy < y1; yy++) {
+                in.getRaster().getDataElements(x, y + yy, w, 1, row);
+                for (int xx = 0; xx < w; xx++) {
+                    int p = row[xx];
+                    int o = xx / factor;
+                    r[o] += (p >> 16) & 0xFF;
+                    g[o] += (p >> 8) & 0xFF;
+                    b[o] += p & 0xFF;
+                }
+            }
+            for (int ox = 0; ox < ow; ox++) {
+                int n = (Math.min(w, (ox + 1) * factor) - ox * factor) * (y1 - y0);
+                line[ox] = ((r[ox] + n / 2) / n) << 16 | ((g[ox] + n / 2) / n) << 8 | (b[ox] + n / 2) / n;
+            }
+            out.getRaster().setDataElements(0, oy, ow, 1, line);
+        }
+        return out;
+    }
+
+    /** A rectangle of an image copied into a new int-RGB image of its own. */
+    public static BufferedImage copy(BufferedImage src, int x, int y, int w, int h) {
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] row = new int[w];
+        BufferedImage in = toIntRgb(src);
+        for (int yy = 0; yy < h; yy++) {
+            in.getRaster().getDataElements(x, y + yy, w, 1, row);
+            out.getRaster().setDataElements(0, yy, w, 1, row);
+        }
+        return out;
     }
 }

@@ -19,6 +19,41 @@ public interface TileDecoder {
      */
     BufferedImage decode(byte[] encoded) throws IOException;
 
+    /**
+     * Decodes a tile of known bounds, refusing one whose header declares more than
+     * {@code maxWidth} x {@code maxHeight} pixels before any pixel memory is allocated: a damaged
+     * or hostile tile must not make the decoder allocate what its header asks for.
+     *
+     * @throws IOException as {@link #decode(byte[])}, and when the declared size is too large
+     */
+    default BufferedImage decode(byte[] encoded, int maxWidth, int maxHeight) throws IOException {
+        ImageHeader.requireWithin(encoded, maxWidth, maxHeight);
+        return decode(encoded);
+    }
+
+    /**
+     * Decodes at 1/{@code denominator} of the size, each pixel about the mean of a
+     * denominator x denominator block of the full image (an edge block cut short averages what it
+     * has). libjpeg-turbo does this inside the JPEG decoder (DCT scaling), several times faster
+     * than a full decode because it skips most of the inverse DCT and the upsampling; this default
+     * decodes in full and box-filters.
+     *
+     * @param denominator 1, 2, 4 or 8
+     * @return an int-RGB image of ceil(width / denominator) x ceil(height / denominator)
+     */
+    default BufferedImage decodeReduced(byte[] encoded, int denominator) throws IOException {
+        checkDenominator(denominator);
+        BufferedImage full = decode(encoded);
+        return denominator == 1 ? full : Images.shrink(full, 0, 0, full.getWidth(), full.getHeight(), denominator);
+    }
+
+    /** Refuses a reduction libjpeg-turbo cannot do in the decoder. */
+    static void checkDenominator(int denominator) {
+        if (denominator != 1 && denominator != 2 && denominator != 4 && denominator != 8) {
+            throw new IllegalArgumentException("reduction 1/" + denominator + ": only 1/1, 1/2, 1/4 and 1/8");
+        }
+    }
+
     /** Short name for logs and the HUD: "imageio" or "libjpeg-turbo". */
     String name();
 
@@ -42,5 +77,13 @@ public interface TileDecoder {
      */
     static Optional<TileDecoder> turbo() {
         return DecoderSelection.turbo();
+    }
+
+    /**
+     * The libturbojpeg file {@link #turbo()} runs on (an absolute path where it can be told),
+     * when it is available. {@code -Dtilescope.turbojpeg.path=FILE} makes it try FILE first.
+     */
+    static Optional<String> turboLibraryFile() {
+        return DecoderSelection.turboLibraryFile();
     }
 }

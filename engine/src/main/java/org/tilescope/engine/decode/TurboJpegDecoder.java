@@ -5,6 +5,7 @@ import java.awt.image.DataBufferInt;
 import java.awt.image.DirectColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -15,11 +16,14 @@ import java.lang.invoke.MethodHandle;
 import java.lang.ref.Cleaner;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 import javax.imageio.IIOException;
 
 /**
@@ -37,6 +41,9 @@ import javax.imageio.IIOException;
  */
 final class TurboJpegDecoder implements TileDecoder {
     private static final System.Logger LOG = System.getLogger(TurboJpegDecoder.class.getName());
+
+    /** A libturbojpeg file to try before the system's, by absolute path. */
+    static final String PATH_PROPERTY = "tilescope.turbojpeg.path";
 
     // Values from turbojpeg.h 2.1 (not shipped here: libturbojpeg0-dev is not installed).
     private static final int TJPF_BGRX = 3;
@@ -138,6 +145,34 @@ final class TurboJpegDecoder implements TileDecoder {
         return "libjpeg-turbo";
     }
 
+    /**
+     * The file the library was loaded from: the path it was asked for when that was absolute,
+     * else (on Linux) the file the dynamic loader mapped, read from /proc/self/maps, else the
+     * name it was asked for.
+     */
+    String libraryFile() {
+        String file = Library.LIB.file();
+        if (Path.of(file).isAbsolute()) {
+            return file;
+        }
+        Path maps = Path.of("/proc/self/maps");
+        if (Files.isReadable(maps)) {
+            String stem = file.contains(".") ? file.substring(0, file.indexOf('.')) : file;
+            try (Stream<String> lines = Files.lines(maps)) {
+                // "7f3a... r-xp 00002000 08:01 1234   /usr/lib/x86_64-linux-gnu/libturbojpeg.so.0.2.0"
+                Optional<String> mapped = lines.map(l -> l.indexOf('/') < 0 ? "" : l.substring(l.indexOf('/')))
+                        .filter(p -> Path.of(p).getFileName().toString().startsWith(stem + "."))
+                        .findFirst();
+                if (mapped.isPresent()) {
+                    return mapped.get();
+                }
+            } catch (IOException | UncheckedIOException | java.nio.file.InvalidPathException e) {
+                // not this kernel's format: the name will do
+            }
+        }
+        return file;
+    }
+
     /** "libjpeg-turbo 2.x (libturbojpeg.so.0)": which library this decoder runs on. */
     String describe() {
         return "libjpeg-turbo " + Library.LIB.version() + " (" + Library.LIB.file() + ")";
@@ -145,11 +180,31 @@ final class TurboJpegDecoder implements TileDecoder {
 
     @Override
     public BufferedImage decode(byte[] encoded) throws IOException {
+        return decode(encoded, 1, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public BufferedImage decode(byte[] encoded, int maxWidth, int maxHeight) throws IOException {
+        return decode(encoded, 1, maxWidth, maxHeight);
+    }
+
+    /** Scaled in the decoder: libjpeg-turbo's DCT scaling skips most of the work a full decode does. */
+    @Override
+    public BufferedImage decodeReduced(byte[] encoded, int denominator) throws IOException {
+        TileDecoder.checkDenominator(denominator);
+        return decode(encoded, denominator, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    private BufferedImage fallback(byte[] encoded, int denominator, int maxWidth, int maxHeight) throws IOException {
+        return denominator == 1 ? fallback.decode(encoded, maxWidth, maxHeight) : fallback.decodeReduced(encoded, denominator);
+    }
+
+    private BufferedImage decode(byte[] encoded, int denominator, int maxWidth, int maxHeight) throws IOException {
         if (encoded == null || encoded.length == 0) {
             throw new IIOException("empty tile");
         }
         if (ImageCodec.sniff(encoded) != ImageCodec.JPEG || JpegMarkers.needsColourManagement(encoded)) {
-            return fallback.decode(encoded);
+            return fallback(encoded, denominator, maxWidth, maxHeight);
         }
         // Same rule as the ImageIO path, so both decoders refuse the same files.
         if (!ImageCodec.jpegHasEndMarker(encoded)) {
@@ -158,7 +213,7 @@ final class TurboJpegDecoder implements TileDecoder {
         Worker worker = workers.get();
         BufferedImage img;
         try {
-            img = worker.decode(encoded);
+            img = worker.decode(encoded, denominator, maxWidth, maxHeight);
         } catch (Throwable e) {
             // libjpeg-turbo 2.1 leaves a handle half-way through the header after tjDecompressHeader3
             // fails (it does not abort the decompressor), and the next tile then fails with
@@ -171,7 +226,7 @@ final class TurboJpegDecoder implements TileDecoder {
                 default -> throw new IIOException("libjpeg-turbo failed: " + e, e);
             }
         }
-        return img != null ? img : fallback.decode(encoded);
+        return img != null ? img : fallback(encoded, denominator, maxWidth, maxHeight);
     }
 
     /** One thread's TurboJPEG handle and native buffers. Used only by the thread that made it. */
@@ -214,8 +269,12 @@ final class TurboJpegDecoder implements TileDecoder {
             cleanable.clean();
         }
 
-        /** The decoded image, or null when the JPEG is CMYK/YCCK and ImageIO should decode it. */
-        BufferedImage decode(byte[] encoded) throws Throwable {
+        /**
+         * The decoded image at 1/denominator of its size, or null when the JPEG is CMYK/YCCK and
+         * ImageIO should decode it. Refused from the header when it declares more than
+         * {@code maxWidth} x {@code maxHeight} at full size.
+         */
+        BufferedImage decode(byte[] encoded, int denominator, int maxWidth, int maxHeight) throws Throwable {
             long size = encoded.length;
             if (input.byteSize() < size) {
                 // Headroom so a stream of slightly growing tiles does not reallocate every time.
@@ -234,10 +293,17 @@ final class TurboJpegDecoder implements TileDecoder {
                 return null;
             }
             long pixels = (long) w * h;
-            if (w <= 0 || h <= 0 || pixels > ImageIoTileDecoder.MAX_PIXELS) {
-                throw new IIOException("image too large: " + w + "x" + h);
+            if (w <= 0 || h <= 0) {
+                throw new IIOException("invalid image size " + w + "x" + h);
             }
-            long bytes = pixels * 4;
+            if (pixels > ImageIoTileDecoder.MAX_PIXELS || w > maxWidth || h > maxHeight) {
+                throw new IIOException(Images.tooLarge(w, h, maxWidth, maxHeight));
+            }
+            // Asked for ceil(w / d) x ceil(h / d), TurboJPEG picks the scaling factor 1/d: the
+            // largest of its factors (n/8) whose output fits.
+            w = Math.ceilDiv(w, denominator);
+            h = Math.ceilDiv(h, denominator);
+            long bytes = (long) w * h * 4;
             if (bytes > RETAINED_OUTPUT_BYTES) {
                 try (Arena once = Arena.ofConfined()) {
                     MemorySegment out = once.allocate(bytes, 64);
@@ -306,8 +372,22 @@ final class TurboJpegDecoder implements TileDecoder {
 
     // ---- loading ------------------------------------------------------------------------------
 
-    /** Library file names to try, most specific first; dlopen searches the usual places. */
-    private static List<String> candidateFiles() {
+    /**
+     * Library files to try, most specific first: the file named by {@value #PATH_PROPERTY} (an
+     * installed Tilescope's launcher points it at the copy bundled in the app folder), then names
+     * dlopen looks up in the usual places.
+     */
+    static List<String> candidateFiles() {
+        List<String> files = new ArrayList<>();
+        String bundled = System.getProperty(PATH_PROPERTY, "").trim();
+        if (!bundled.isEmpty()) {
+            files.add(bundled);   // a missing file is tried and skipped like any other
+        }
+        files.addAll(systemFiles());
+        return files;
+    }
+
+    private static List<String> systemFiles() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         if (os.contains("mac")) {
             return List.of("libturbojpeg.0.dylib", "/opt/homebrew/opt/jpeg-turbo/lib/libturbojpeg.0.dylib",

@@ -1,8 +1,8 @@
 package org.tilescope.engine.demo;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferInt;
-import java.io.ByteArrayOutputStream;
+import org.tilescope.engine.pyramid.PyramidGeometry;
+import org.tilescope.engine.pyramid.PyramidWriter;
+import org.tilescope.engine.files.FileTrees;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
@@ -21,25 +21,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * The built-in demo slide the viewer opens when it is given nothing to open: a procedural
@@ -53,7 +40,7 @@ public final class DemoSlide {
     private static final System.Logger LOG = System.getLogger(DemoSlide.class.getName());
 
     /** Bumped whenever the picture or layout changes, so old caches are rebuilt. */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
     static final int TILE_SIZE = 254;
     static final int OVERLAP = 1;
     static final float JPEG_QUALITY = 0.85f;
@@ -164,7 +151,7 @@ public final class DemoSlide {
             }
             removeStale(cacheDir);
             Path temp = cacheDir.resolve(TEMP_PREFIX + ProcessHandle.current().pid());
-            deleteTree(temp);
+            FileTrees.deleteTree(temp);
             boolean moved = false;
             try {
                 Instant start = Instant.now();
@@ -176,7 +163,7 @@ public final class DemoSlide {
                 }
             } finally {
                 if (!moved) {
-                    deleteTree(temp);
+                    FileTrees.deleteTree(temp);
                 }
             }
             return location(cacheDir);
@@ -194,7 +181,7 @@ public final class DemoSlide {
         if (Files.exists(target)) {
             // An old version or a damaged demo: out of the way first, so the rename below is one step.
             Path old = cacheDir.resolve(OLD_PREFIX + ProcessHandle.current().pid());
-            deleteTree(old);
+            FileTrees.deleteTree(old);
             try {
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
             } catch (NoSuchFileException e) {
@@ -202,7 +189,7 @@ public final class DemoSlide {
             } catch (IOException e) {
                 throw new IOException("cannot replace the old demo slide in " + target + ": " + describe(e), e);
             }
-            deleteTree(old);
+            FileTrees.deleteTree(old);
         }
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -223,105 +210,32 @@ public final class DemoSlide {
      */
     static void build(Path dir, Spec spec, int threads, Progress progress, BooleanSupplier cancelled)
             throws IOException {
-        Pyramid pyramid = new Pyramid(spec.width(), spec.height());
-        Path files = dir.resolve(NAME + "_files");
-        try {
-            for (int level = 0; level < pyramid.levels(); level++) {
-                Files.createDirectories(files.resolve(Integer.toString(pyramid.folder(level))));
+        // the picture is painted at full size band by band and reduced level by level by the one
+        // pyramid writer, as an import is; painting runs on every core, encoding beside it
+        PyramidWriter writer = new PyramidWriter(new PyramidWriter.Options(PyramidWriter.Format.DEEPZOOM, TILE_SIZE,
+                OVERLAP, Math.round(JPEG_QUALITY * 100), Math.max(1, threads)));
+        PyramidWriter.Stats stats = new PyramidWriter.Stats();
+        long total = new PyramidGeometry(spec.width(), spec.height(), TILE_SIZE, OVERLAP).tileCount();
+        progress.update(0, total);
+        Thread reporter = Thread.ofPlatform().daemon().name("tilescope-demo-progress").start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(PROGRESS_INTERVAL_NANOS / 1_000_000);
+                    progress.update(stats.tilesDone(), total);
+                }
+            } catch (InterruptedException e) {
+                // the build is over
             }
+        });
+        try (DemoRows rows = new DemoRows(spec, threads)) {
+            Files.createDirectories(dir);
+            writer.write(rows, dir, NAME, stats, () -> cancelled.getAsBoolean() || Thread.currentThread().isInterrupted());
+        } catch (CancellationException e) {
+            throw new CancellationException("demo slide build cancelled after " + stats.tilesDone() + " of " + total + " tiles");
         } catch (IOException e) {
             throw new IOException("cannot write the demo slide into " + dir + ": " + describe(e), e);
-        }
-        long total = pyramid.tileCount();
-        AtomicLong next = new AtomicLong();
-        AtomicLong done = new AtomicLong();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        int workers = (int) Math.max(1, Math.min(threads, total));
-        CountDownLatch finished = new CountDownLatch(workers);
-        ExecutorService pool = Executors.newFixedThreadPool(workers, namedThreads());
-        boolean interrupted = false;
-        try {
-            for (int w = 0; w < workers; w++) {
-                pool.execute(() -> {
-                    TileWriter writer = null;
-                    try {
-                        writer = new TileWriter(spec, pyramid, files);
-                        long i;
-                        while (!stop.get() && (i = next.getAndIncrement()) < total) {
-                            if (cancelled.getAsBoolean()) {
-                                stop.set(true);
-                                break;
-                            }
-                            writer.write(i);
-                            done.incrementAndGet();
-                        }
-                    } catch (Throwable t) {
-                        failure.compareAndSet(null, t);
-                        stop.set(true);
-                    } finally {
-                        if (writer != null) {
-                            writer.close();
-                        }
-                        finished.countDown();
-                    }
-                });
-            }
-            long lastReport = System.nanoTime();
-            progress.update(0, total);
-            while (true) {
-                boolean all;
-                try {
-                    all = finished.await(PROGRESS_INTERVAL_NANOS, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    stop.set(true);
-                    break;
-                }
-                if (all) {
-                    break;
-                }
-                if (!stop.get() && cancelled.getAsBoolean()) {
-                    stop.set(true);
-                }
-                long now = System.nanoTime();
-                if (now - lastReport >= PROGRESS_INTERVAL_NANOS) {
-                    progress.update(done.get(), total);
-                    lastReport = now;
-                }
-            }
         } finally {
-            pool.shutdown();
-            // Workers stop at their next tile once stop is set; wait so none writes after cleanup.
-            boolean waitInterrupted = false;
-            while (true) {
-                try {
-                    if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
-                        break;
-                    }
-                } catch (InterruptedException e) {
-                    waitInterrupted = true;
-                }
-            }
-            if (interrupted || waitInterrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        Throwable t = failure.get();
-        if (t instanceof IOException io) {
-            throw new IOException("cannot write the demo slide into " + dir + ": " + describe(io), io);
-        }
-        if (t instanceof RuntimeException re) {
-            throw re;
-        }
-        if (t instanceof Error err) {
-            throw err;
-        }
-        if (t != null) {
-            throw new IllegalStateException(t);
-        }
-        if (interrupted || done.get() < total) {
-            throw new CancellationException("demo slide build cancelled after " + done.get() + " of " + total + " tiles");
+            reporter.interrupt();
         }
         try {
             // the scale the picture is drawn at (nuclei of 8-15 px are 2-4 µm at 0.25 µm/px, a 40x scan),
@@ -385,7 +299,7 @@ public final class DemoSlide {
         }
         for (Path p : stale) {
             LOG.log(Level.INFO, "Removing an unfinished demo slide build {0}", p);
-            deleteTree(p);
+            FileTrees.deleteTree(p);
         }
     }
 
@@ -398,28 +312,6 @@ public final class DemoSlide {
     }
 
     /** Best effort: a leftover that cannot be deleted now is retried on the next start. */
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "Cannot delete {0}: {1}", root, describe(e));
-        }
-    }
 
     private static String describe(IOException e) {
         String m = e.getMessage();
@@ -435,149 +327,5 @@ public final class DemoSlide {
         return m == null ? e.getClass().getSimpleName() : m;
     }
 
-    private static ThreadFactory namedThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "tilescope-demo-" + n.incrementAndGet());
-            t.setDaemon(true);
-            // Leave the UI and the tile decoders ahead of a one-off background build.
-            t.setPriority(Thread.NORM_PRIORITY - 1);
-            return t;
-        };
-    }
 
-    /**
-     * The Deep Zoom geometry: engine level 0 is full size, each next one half (rounded up), down
-     * to 1x1; the file's folder numbers count the other way.
-     */
-    record Pyramid(int width, int height) {
-        int levels() {
-            int max = 0;
-            while ((1L << max) < Math.max(width, height)) {
-                max++;
-            }
-            return max + 1;
-        }
-
-        int folder(int level) {
-            return levels() - 1 - level;
-        }
-
-        int levelWidth(int level) {
-            return (int) Math.ceilDiv((long) width, 1L << level);
-        }
-
-        int levelHeight(int level) {
-            return (int) Math.ceilDiv((long) height, 1L << level);
-        }
-
-        int cols(int level) {
-            return Math.ceilDiv(levelWidth(level), TILE_SIZE);
-        }
-
-        int rows(int level) {
-            return Math.ceilDiv(levelHeight(level), TILE_SIZE);
-        }
-
-        long tileCount() {
-            long n = 0;
-            for (int l = 0; l < levels(); l++) {
-                n += (long) cols(l) * rows(l);
-            }
-            return n;
-        }
-
-        /**
-         * The i-th tile of the build order: coarsest level first, because its few tiles each cover
-         * much of the slide and are the slowest; starting them early keeps every core busy to the end.
-         */
-        int[] tile(long index) {
-            long i = index;
-            for (int l = levels() - 1; l >= 0; l--) {
-                long n = (long) cols(l) * rows(l);
-                if (i < n) {
-                    return new int[] {l, (int) (i % cols(l)), (int) (i / cols(l))};
-                }
-                i -= n;
-            }
-            throw new IllegalArgumentException("tile index " + index + " beyond " + tileCount());
-        }
-
-        /** Pixel rectangle of a tile including its overlap: x, y, width, height. */
-        int[] tileRect(int level, int col, int row) {
-            int x0 = col * TILE_SIZE - (col > 0 ? OVERLAP : 0);
-            int y0 = row * TILE_SIZE - (row > 0 ? OVERLAP : 0);
-            int x1 = Math.min((col + 1) * TILE_SIZE + OVERLAP, levelWidth(level));
-            int y1 = Math.min((row + 1) * TILE_SIZE + OVERLAP, levelHeight(level));
-            return new int[] {x0, y0, x1 - x0, y1 - y0};
-        }
-    }
-
-    /** One worker's painter, JPEG writer and buffers, reused tile after tile. */
-    private static final class TileWriter {
-        private final Pyramid pyramid;
-        private final Path files;
-        private final DemoPainter painter;
-        private final ImageWriter jpeg;
-        private final ImageWriteParam param;
-        private final int[] pixels = new int[DemoPainter.MAX_TILE * DemoPainter.MAX_TILE];
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 << 10);
-
-        TileWriter(Spec spec, Pyramid pyramid, Path files) {
-            this.pyramid = pyramid;
-            this.files = files;
-            this.painter = new DemoPainter(spec.width(), spec.height(), spec.seed());
-            this.jpeg = jpegWriter();
-            this.param = jpeg.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(JPEG_QUALITY);
-        }
-
-        void write(long index) throws IOException {
-            int[] t = pyramid.tile(index);
-            int level = t[0];
-            int[] r = pyramid.tileRect(level, t[1], t[2]);
-            painter.paint(1 << level, r[0], r[1], r[2], r[3], pixels);
-            BufferedImage image = new BufferedImage(r[2], r[3], BufferedImage.TYPE_INT_RGB);
-            int[] data = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
-            System.arraycopy(pixels, 0, data, 0, r[2] * r[3]);
-            bytes.reset();
-            try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-                jpeg.setOutput(out);
-                jpeg.write(null, new IIOImage(image, null, null), param);
-            }
-            Path file = files.resolve(Integer.toString(pyramid.folder(level))).resolve(t[1] + "_" + t[2] + ".jpeg");
-            Files.write(file, bytes.toByteArray());
-        }
-
-        void close() {
-            jpeg.dispose();
-        }
-
-        /**
-         * The JDK's own JPEG writer when present: TwelveMonkeys registers one too, which only
-         * wraps the JDK's; going straight to it skips a layer per tile.
-         */
-        private static ImageWriter jpegWriter() {
-            ImageWriter first = null;
-            for (Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("jpeg"); it.hasNext(); ) {
-                ImageWriter w = it.next();
-                if (w.getClass().getName().startsWith("com.sun.imageio.")) {
-                    if (first != null) {
-                        first.dispose();
-                    }
-                    return w;
-                }
-                if (first == null) {
-                    first = w;
-                } else {
-                    w.dispose();
-                }
-            }
-            if (first == null) {
-                throw new IllegalStateException("no JPEG writer in this Java runtime");
-            }
-            return first;
-        }
-    }
 }

@@ -18,7 +18,10 @@ import java.util.Properties;
  *   <li>cache (thumbnails, the demo slide): {@code tilescope.cache}, else {@code TILESCOPE_CACHE},
  *       else {@code $XDG_CACHE_HOME/tilescope}, else {@code ~/.cache/tilescope}
  *       ({@code ~/Library/Caches/Tilescope}, {@code %LOCALAPPDATA%\Tilescope\cache});</li>
- *   <li>config (settings): {@code $XDG_CONFIG_HOME/tilescope}, else {@code ~/.config/tilescope};</li>
+ *   <li>config (settings, recent slides, window placement): {@code tilescope.config}, else
+ *       {@code TILESCOPE_CONFIG}, else {@code $XDG_CONFIG_HOME/tilescope}, else
+ *       {@code ~/.config/tilescope} ({@code ~/Library/Application Support/Tilescope/config} on
+ *       macOS, {@code %APPDATA%\Tilescope\config} on Windows);</li>
  *   <li>trash: {@code tilescope.trash} or {@code TILESCOPE_TRASH} when set (tests and benchmarks
  *       never touch the user's trash), else empty: the desktop's own trash.</li>
  * </ul>
@@ -61,7 +64,8 @@ public record LibraryFolders(Path data, Path cache, Path config, Optional<Path> 
                 .orElseGet(() -> defaultData(os, home, env));
         Path cache = explicit(props, "tilescope.cache", env, "TILESCOPE_CACHE")
                 .orElseGet(() -> defaultCache(os, home, env));
-        Path config = xdg(env, "XDG_CONFIG_HOME").orElse(home.resolve(".config")).resolve("tilescope");
+        Path config = explicit(props, "tilescope.config", env, "TILESCOPE_CONFIG")
+                .orElseGet(() -> defaultConfig(os, home, env));
         return new LibraryFolders(data, cache, config, explicit(props, "tilescope.trash", env, "TILESCOPE_TRASH"));
     }
 
@@ -83,6 +87,17 @@ public record LibraryFolders(Path data, Path cache, Path config, Optional<Path> 
             return home.resolve("Library").resolve("Application Support").resolve("Tilescope");
         }
         return xdg(env, "XDG_DATA_HOME").orElse(home.resolve(".local").resolve("share")).resolve("tilescope");
+    }
+
+    /**
+     * On Windows and macOS the settings sit in a folder of their own inside the data folder
+     * (roaming on Windows, like the data), so the two never share a file name.
+     */
+    private static Path defaultConfig(String os, Path home, Map<String, String> env) {
+        if (os.startsWith("windows") || os.startsWith("mac")) {
+            return defaultData(os, home, env).resolve("config");
+        }
+        return xdg(env, "XDG_CONFIG_HOME").orElse(home.resolve(".config")).resolve("tilescope");
     }
 
     private static Path defaultCache(String os, Path home, Map<String, String> env) {

@@ -52,6 +52,7 @@ import org.tilescope.engine.library.text.CaseMarkdown;
 import org.tilescope.engine.library.text.SlideText;
 import org.tilescope.engine.library.text.TokenCounter;
 import org.tilescope.engine.metrics.Metrics;
+import org.tilescope.engine.metrics.PoolRegistry;
 import org.tilescope.engine.slide.ContentFingerprint;
 
 /**
@@ -80,6 +81,7 @@ final class LocalLibrary implements Library {
     final LibraryStore store;
     final SearchIndex index;
     final BatchPool<Tokenized> tokenizer;
+    private final PoolRegistry.Registration tokenizeRegistration;
     private final LinkedBlockingQueue<MergeTask> mergeQueue = new LinkedBlockingQueue<>();
     private final Thread merger;
     private final ScheduledExecutorService persister;
@@ -116,6 +118,9 @@ final class LocalLibrary implements Library {
         this.trash = new Trash(folders.trashOverride());
         this.tokenizer = new BatchPool<>("tokenize", BatchPool.defaultThreads(), BATCH, this::tokenize,
                 results -> mergeQueue.add(new MergeTask(null, c -> mergeTokenized(results, c))));
+        // the Memory and Workers view shows the tokenize pool's real load while the library is open
+        this.tokenizeRegistration = PoolRegistry.shared().register("tokenize",
+                () -> new PoolRegistry.Load(tokenizer.active(), tokenizer.queued()));
         this.persister = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("tilescope-library-persist").daemon(true).factory());
         this.thumbnailPool = Executors.newSingleThreadExecutor(
@@ -1040,6 +1045,7 @@ final class LocalLibrary implements Library {
                 return;
             }
             closed = true;
+            tokenizeRegistration.close();
             running = lastScan;
         }
         if (running != null) {

@@ -2,6 +2,7 @@ package org.tilescope.engine.metrics;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tilescope.engine.cache.PipelineStats;
@@ -13,11 +14,17 @@ import org.tilescope.engine.cache.TilePipeline;
  */
 public final class Metrics {
     private final TilePipeline pipeline;
+    private final PoolRegistry pools;
     private final AtomicLong peakHeap = new AtomicLong();
-    private volatile java.util.function.Supplier<PoolLoad> tokenize = () -> new PoolLoad("tokenize", 0, 0);
 
+    /** Metrics of a pipeline, with the pools of the process's {@link PoolRegistry#shared() registry}. */
     public Metrics(TilePipeline pipeline) {
+        this(pipeline, PoolRegistry.shared());
+    }
+
+    public Metrics(TilePipeline pipeline, PoolRegistry pools) {
         this.pipeline = pipeline;
+        this.pools = pools;
     }
 
     /** Work of one pool: running and waiting. */
@@ -31,16 +38,11 @@ public final class Metrics {
      * @param heapPeak      the most seen in use by this sampler since start
      * @param l1Bytes       decoded tiles
      * @param l2Bytes       encoded tiles
-     * @param pools         reads, decode, tokenize, preload
+     * @param pools         each pool that exists (see {@link PoolRegistry}), then the preload
      * @param processCpu    0..1 of all cores, or -1 when the platform does not say
      */
     public record Snapshot(long heapUsed, long heapCommitted, long heapMax, long heapPeak, long l1Bytes, long l2Bytes,
                            List<PoolLoad> pools, double processCpu, PipelineStats pipeline) {
-    }
-
-    /** Where the tokenize pool's load comes from (the library's pool, once a library is open). */
-    public void setTokenizeLoad(java.util.function.Supplier<PoolLoad> source) {
-        tokenize = source;
     }
 
     /** Samples now. Cheap enough to call a few times a second. */
@@ -53,11 +55,9 @@ public final class Metrics {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             cpu = os.getProcessCpuLoad();
         }
-        List<PoolLoad> pools = List.of(
-                new PoolLoad("reads", s.readsInFlight(), 0),
-                new PoolLoad("decode", s.decodesInFlight(), 0),
-                tokenize.get(),
-                new PoolLoad("preload", preloadActive, preloadQueued));
-        return new Snapshot(used, heap.getCommitted(), heap.getMax(), peak, s.l1().bytes(), s.l2().bytes(), pools, cpu, s);
+        List<PoolLoad> loads = new ArrayList<>(this.pools.loads());
+        loads.add(new PoolLoad("preload", preloadActive, preloadQueued));
+        return new Snapshot(used, heap.getCommitted(), heap.getMax(), peak, s.l1().bytes(), s.l2().bytes(),
+                List.copyOf(loads), cpu, s);
     }
 }

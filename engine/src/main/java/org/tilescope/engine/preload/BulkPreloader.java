@@ -2,16 +2,20 @@ package org.tilescope.engine.preload;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.tilescope.engine.jobs.Job;
@@ -42,15 +46,63 @@ public final class BulkPreloader {
     static final long YIELD_POLL_NANOS = 2_000_000L;
     /** Headroom kept in L2: the foreground needs room too. */
     static final double L2_FILL_LIMIT = 0.95;
+    /**
+     * Longest the preloader waits for one read. The pipeline ends every request, but a read can
+     * hang in the kernel (a dead network mount): past this it is given up, so its permit comes
+     * back and neither the run nor its cancel can block forever.
+     */
+    static final Duration DEFAULT_STUCK_AFTER = Duration.ofSeconds(60);
 
     private final TilePipeline pipeline;
     private final JobManager jobs;
+    private final Duration stuckAfter;
     private final Set<Path> fullyCached = ConcurrentHashMap.newKeySet();
+    /** Slide id to path, for the fully cached slides: an L2 removal names the slide by id. */
+    private final ConcurrentHashMap<Long, Path> cachedIds = new ConcurrentHashMap<>();
+    /**
+     * Slides being preloaded now, and whether L2 lost one of their tiles meanwhile. A run that
+     * ends early leaves its entry (one per slide at most); the slide's next preload resets it.
+     */
+    private final ConcurrentHashMap<Long, Boolean> loading = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<Path>> uncachedListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.function.Consumer<TileKey> onL2Removal = this::l2Removed;
     private final AtomicReference<Run> current = new AtomicReference<>();
 
     public BulkPreloader(TilePipeline pipeline, JobManager jobs) {
+        this(pipeline, jobs, DEFAULT_STUCK_AFTER);
+    }
+
+    /** With a shorter wait for stuck reads (tests). */
+    BulkPreloader(TilePipeline pipeline, JobManager jobs, Duration stuckAfter) {
         this.pipeline = pipeline;
         this.jobs = jobs;
+        this.stuckAfter = stuckAfter;
+        pipeline.addL2RemovalListener(onL2Removal);
+    }
+
+    /**
+     * Hears a slide that was fully cached and no longer is (L2 evicted or cleared one of its
+     * tiles), on the thread that caused the removal: hand it on, do not work there.
+     */
+    public void addUncachedListener(java.util.function.Consumer<Path> l) {
+        uncachedListeners.add(l);
+    }
+
+    /** Stops hearing the pipeline (the window that owns this preloader closed). */
+    public void close() {
+        pipeline.removeL2RemovalListener(onL2Removal);
+    }
+
+    private void l2Removed(TileKey key) {
+        long id = key.slideId();
+        loading.computeIfPresent(id, (k, v) -> Boolean.TRUE);
+        Path p = cachedIds.remove(id);
+        if (p != null && fullyCached.remove(p)) {
+            for (var l : uncachedListeners) {
+                l.accept(p);
+            }
+        }
     }
 
     /** What a run has done so far. */
@@ -123,6 +175,8 @@ public final class BulkPreloader {
         final int depth;
         final Semaphore inFlight;
         final int maxInFlight;
+        /** This run's own views of its reads in flight; cancelling one gives its permit back. */
+        final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
         final Set<Integer> done = Collections.synchronizedSet(new HashSet<>());
         final List<Path> visited = Collections.synchronizedList(new ArrayList<>());
         volatile int centre;
@@ -172,10 +226,35 @@ public final class BulkPreloader {
                 preloadAll(ctx);
             } finally {
                 // however the run ends (done, full, cancelled), it ends with no read in flight:
-                // once done() completes, nothing of this run touches the disk or L2
-                inFlight.acquireUninterruptibly(maxInFlight);
-                inFlight.release(maxInFlight);
+                // once done() completes, nothing of this run touches the disk or L2. A read stuck
+                // past stuckAfter is given up instead, so the end never waits forever.
+                drain();
                 working = null;
+            }
+        }
+
+        /** Waits for this run's reads, at most {@code stuckAfter}; gives up the ones still out. */
+        private void drain() {
+            boolean interrupted = false;
+            try {
+                if (!inFlight.tryAcquire(maxInFlight, stuckAfter.toNanos(), TimeUnit.NANOSECONDS)) {
+                    giveUpOutstanding();
+                    inFlight.acquireUninterruptibly(maxInFlight);
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+                giveUpOutstanding();
+                inFlight.acquireUninterruptibly(maxInFlight);
+            }
+            inFlight.release(maxInFlight);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void giveUpOutstanding() {
+            for (CompletableFuture<?> f : List.copyOf(outstanding)) {
+                f.cancel(false); // its whenComplete gives the permit back
             }
         }
 
@@ -238,13 +317,17 @@ public final class BulkPreloader {
                 return SlideResult.FAILED;
             }
             SlideInfo info = h.info();
-            List<LevelInfo> levels = new ArrayList<>(info.levels().reversed());
+            // the file's levels only: generated ones are made from them (a whole-slide read at
+            // CPU cost), on the viewer's demand, and find the file's tiles warm in L2 then
+            List<LevelInfo> levels = new ArrayList<>(info.levels().reversed().stream().filter(l -> !l.generated()).toList());
+            int fileLevels = levels.size();
             if (levels.size() > depth) {
                 levels = levels.subList(0, depth);
             }
             long tiles = levels.stream().mapToLong(LevelInfo::tileCount).sum();
             progress.addTotal(tiles, 0);
             long failuresBefore = failed.get();
+            loading.put(h.id(), Boolean.FALSE);
             long counted = 0;
             for (LevelInfo l : levels) {
                 progress.setDetail(String.format(Locale.ROOT, "%s, level %d (%d x %d tiles)",
@@ -282,14 +365,18 @@ public final class BulkPreloader {
                             ctx.checkCancelled();
                         }
                         progress.workerStarted();
-                        CompletableFuture<?> f = pipeline.warm(h, key);
+                        // a copy: timing out or cancelling it must not touch the pipeline's own
+                        // future, which foreground requests may share
+                        CompletableFuture<?> f = pipeline.warm(h, key).copy()
+                                .orTimeout(stuckAfter.toNanos(), TimeUnit.NANOSECONDS);
+                        outstanding.add(f);
                         f.whenComplete((t, e) -> {
+                            outstanding.remove(f);
                             inFlight.release();
                             progress.workerFinished();
                             if (e != null) {
                                 failed.incrementAndGet();
-                                progress.addFailure(e.getCause() != null && e.getCause().getMessage() != null
-                                        ? e.getCause().getMessage() : String.valueOf(e.getMessage()));
+                                progress.addFailure(failureText(e, slide, key));
                             } else {
                                 int size = Math.max(0, pipeline.encodedSize(key));
                                 loaded.incrementAndGet();
@@ -300,14 +387,35 @@ public final class BulkPreloader {
                     }
                 }
             }
-            // this slide's reads finish before it counts as done
-            inFlight.acquire(maxInFlight);
+            // this slide's reads finish (or are given up as stuck) before it counts as done
+            while (!inFlight.tryAcquire(maxInFlight, 50, TimeUnit.MILLISECONDS)) {
+                ctx.checkCancelled();
+            }
             inFlight.release(maxInFlight);
-            if (failed.get() == failuresBefore && depth >= info.levelCount()) {
+            if (failed.get() == failuresBefore && depth >= fileLevels) {
+                cachedIds.put(h.id(), slide);
                 fullyCached.add(slide);
+            }
+            // marked first, checked after: a removal at any moment either finds the mark or the flag
+            if (Boolean.TRUE.equals(loading.remove(h.id()))) {
+                cachedIds.remove(h.id());
+                fullyCached.remove(slide); // L2 lost one of its tiles while it loaded
             }
             return SlideResult.DONE;
         }
+    }
+
+    /** One line for a failed preload read. */
+    private String failureText(Throwable e, Path slide, TileKey key) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        String where = slide.getFileName() + ": tile (level " + key.level() + ", col " + key.col() + ", row " + key.row() + ")";
+        if (cause instanceof TimeoutException) {
+            return where + ": read stuck for " + stuckAfter.toSeconds() + " s; given up";
+        }
+        if (cause instanceof CancellationException && cause.getMessage() == null) {
+            return where + ": read given up when the run ended";
+        }
+        return cause.getMessage() != null ? cause.getMessage() : where + ": " + cause;
     }
 
     private static String folderName(List<Path> slides) {

@@ -4,6 +4,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import org.tilescope.engine.decode.TileDecoder;
+import org.tilescope.engine.pyramid.generated.Pyramids;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.SlideInfo;
 import org.tilescope.engine.slide.SlideSource;
@@ -16,12 +17,15 @@ public final class Thumbnails {
     /**
      * The whole slide scaled to fit {@code max} x {@code max}, aspect kept. Reads the coarsest
      * level that is still at least that large, then halves step by step (bilinear halving keeps
-     * detail without the aliasing of one big jump).
+     * detail without the aliasing of one big jump). A slide without coarse levels gets them
+     * generated tile by tile ({@link Pyramids}), so the level read is never much larger than the
+     * thumbnail, whatever the slide's size. The caller still owns (and closes) {@code source}.
      */
-    public static Region render(SlideSource source, TileDecoder decoder, int max) {
+    public static Region render(SlideSource slide, TileDecoder decoder, int max) {
         if (max <= 0 || max > 16384) {
             throw new IllegalArgumentException("thumbnail size must be 1..16384, not " + max);
         }
+        SlideSource source = Pyramids.complete(slide, decoder);
         SlideInfo info = source.info();
         double scale = Math.min(1.0, (double) max / Math.max(info.width(), info.height()));
         int tw = Math.max(1, (int) Math.round(info.width() * scale));

@@ -36,9 +36,14 @@ public record ContentFingerprint(int width, int height, long hash) {
         // the safe instance: the unsafe one prints JDK warnings and a fingerprint reads few bytes
         try (StreamingXXHash64 hash = XXHashFactory.safeInstance().newStreamingHash64(SEED)) {
             int budget = MAX_TILES;
-            for (int level = info.levelCount() - 1; level >= 0 && budget > 0; level--) {
+            // the file's own levels: generated ones are the engine's JPEGs, and making them reads the whole slide
+            int coarsest = info.levelCount() - 1;
+            while (coarsest > 0 && info.level(coarsest).generated()) {
+                coarsest--;
+            }
+            for (int level = coarsest; level >= 0 && budget > 0; level--) {
                 LevelInfo l = info.level(level);
-                if (l.tileCount() > budget && level != info.levelCount() - 1) {
+                if (l.tileCount() > budget && level != coarsest) {
                     break;
                 }
                 update(hash, l.width());

@@ -11,9 +11,11 @@ package org.tilescope.engine.slide;
  * @param tileHeight nominal tile height, without overlap
  * @param cols       tiles across
  * @param rows       tiles down
+ * @param generated  true for a level the file does not have, made by the engine from finer tiles
+ *                   (see {@code org.tilescope.engine.pyramid}); false for the file's own levels
  */
 public record LevelInfo(int index, int width, int height, double downsample,
-                        int tileWidth, int tileHeight, int cols, int rows) {
+                        int tileWidth, int tileHeight, int cols, int rows, boolean generated) {
 
     public LevelInfo {
         if (width <= 0 || height <= 0 || tileWidth <= 0 || tileHeight <= 0 || cols <= 0 || rows <= 0
@@ -23,10 +25,22 @@ public record LevelInfo(int index, int width, int height, double downsample,
         }
     }
 
+    /** A level the file has. */
+    public LevelInfo(int index, int width, int height, double downsample,
+                     int tileWidth, int tileHeight, int cols, int rows) {
+        this(index, width, height, downsample, tileWidth, tileHeight, cols, rows, false);
+    }
+
     /** A level whose grid is derived from its size and tile size. */
     public static LevelInfo of(int index, int width, int height, double downsample, int tileWidth, int tileHeight) {
         return new LevelInfo(index, width, height, downsample, tileWidth, tileHeight,
                 ceilDiv(width, tileWidth), ceilDiv(height, tileHeight));
+    }
+
+    /** A level the engine makes from finer tiles, its grid derived from its size and tile size. */
+    public static LevelInfo generatedLevel(int index, int width, int height, double downsample, int tileWidth, int tileHeight) {
+        return new LevelInfo(index, width, height, downsample, tileWidth, tileHeight,
+                ceilDiv(width, tileWidth), ceilDiv(height, tileHeight), true);
     }
 
     public long tileCount() {

@@ -1,6 +1,7 @@
 package org.tilescope.engine.slide;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -10,6 +11,11 @@ public final class Limits {
     public static final int MAX_DIMENSION = 1 << 24;
     /** Largest tile edge accepted. */
     static final int MAX_TILE_EDGE = 16384;
+    /**
+     * Smallest tile edge accepted. Real writers use 240 to 1024; a tiny declared tile size turns one
+     * screen into hundreds of thousands of tile requests (and every real tile into a damaged one).
+     */
+    public static final int MIN_TILE_EDGE = 16;
     /** Largest encoded tile accepted. */
     public static final int MAX_TILE_BYTES = 64 << 20;
     /** Largest descriptor (.dzi, metadata.json) accepted. */
@@ -21,19 +27,61 @@ public final class Limits {
     }
 
     public static void checkDimensions(Path file, long width, long height) throws SlideException {
-        if (width <= 0 || height <= 0) {
-            throw new SlideException(file, "invalid image size " + width + "x" + height);
+        String problem = dimensionProblem(width, height);
+        if (problem != null) {
+            throw new SlideException(file, problem);
         }
-        if (width > MAX_DIMENSION || height > MAX_DIMENSION) {
-            throw new SlideException(file, "absurd image size " + width + "x" + height
-                    + " (more than " + MAX_DIMENSION + " pixels a side)");
+    }
+
+    /** {@link #checkDimensions(Path, long, long)} for a slide that is not a local file. */
+    public static void checkDimensions(URI location, long width, long height) throws SlideException {
+        String problem = dimensionProblem(width, height);
+        if (problem != null) {
+            throw new SlideException(location, problem);
         }
     }
 
     public static void checkTileSize(Path file, long tw, long th) throws SlideException {
-        if (tw <= 0 || th <= 0 || tw > MAX_TILE_EDGE || th > MAX_TILE_EDGE) {
+        if (!tileSizeOk(tw, th)) {
             throw new SlideException(file, "invalid tile size " + tw + "x" + th);
         }
+        if (tw < MIN_TILE_EDGE || th < MIN_TILE_EDGE) {
+            throw new SlideException(file, "tile size " + tw + "x" + th + " is below the minimum of "
+                    + MIN_TILE_EDGE + " px a side");
+        }
+    }
+
+    /**
+     * The widest (or tallest) a decoded tile of a level may be: its tile edge, the overlap on both
+     * sides, and a few pixels of slack for writers that pad. Anything larger is a damaged tile.
+     */
+    public static int maxTileEdge(int tileEdge, int overlap) {
+        return tileEdge + 2 * overlap + 8;
+    }
+
+    /** {@link #checkTileSize(Path, long, long)} for a slide that is not a local file. */
+    public static void checkTileSize(URI location, long tw, long th) throws SlideException {
+        if (!tileSizeOk(tw, th)) {
+            throw new SlideException(location, "invalid tile size " + tw + "x" + th);
+        }
+        if (tw < MIN_TILE_EDGE || th < MIN_TILE_EDGE) {
+            throw new SlideException(location, "tile size " + tw + "x" + th + " is below the minimum of "
+                    + MIN_TILE_EDGE + " px a side");
+        }
+    }
+
+    private static String dimensionProblem(long width, long height) {
+        if (width <= 0 || height <= 0) {
+            return "invalid image size " + width + "x" + height;
+        }
+        if (width > MAX_DIMENSION || height > MAX_DIMENSION) {
+            return "absurd image size " + width + "x" + height + " (more than " + MAX_DIMENSION + " pixels a side)";
+        }
+        return null;
+    }
+
+    private static boolean tileSizeOk(long tw, long th) {
+        return tw > 0 && th > 0 && tw <= MAX_TILE_EDGE && th <= MAX_TILE_EDGE;
     }
 
     /** Reads a small whole file (a descriptor), refusing empty and oversized ones. */

@@ -2,7 +2,9 @@ package org.tilescope.engine.slide;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.function.BiFunction;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -17,6 +19,15 @@ public final class SafeXml {
     }
 
     public static Document parse(Path file, byte[] xml) throws SlideException {
+        return parse(xml, (problem, cause) -> new SlideException(file, problem, cause));
+    }
+
+    /** {@link #parse(Path, byte[])} for a document fetched from a URL. */
+    public static Document parse(URI location, byte[] xml) throws SlideException {
+        return parse(xml, (problem, cause) -> new SlideException(location, problem, cause));
+    }
+
+    private static Document parse(byte[] xml, BiFunction<String, Throwable, SlideException> problem) throws SlideException {
         try {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
             f.setNamespaceAware(true);
@@ -38,13 +49,13 @@ public final class SafeXml {
         } catch (SAXParseException e) {
             String msg = e.getMessage() == null ? "parse error" : e.getMessage();
             if (msg.contains("DOCTYPE")) {
-                throw new SlideException(file, "XML with a DOCTYPE is refused (DTDs and entities are not allowed)");
+                throw problem.apply("XML with a DOCTYPE is refused (DTDs and entities are not allowed)", null);
             }
-            throw new SlideException(file, "malformed XML at line " + e.getLineNumber() + ": " + msg);
+            throw problem.apply("malformed XML at line " + e.getLineNumber() + ": " + msg, null);
         } catch (SAXException e) {
-            throw new SlideException(file, "malformed XML: " + e.getMessage());
+            throw problem.apply("malformed XML: " + e.getMessage(), null);
         } catch (ParserConfigurationException | IOException e) {
-            throw new SlideException(file, "cannot parse XML: " + e.getMessage(), e);
+            throw problem.apply("cannot parse XML: " + e.getMessage(), e);
         }
     }
 }

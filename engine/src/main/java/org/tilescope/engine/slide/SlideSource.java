@@ -1,6 +1,5 @@
 package org.tilescope.engine.slide;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 
 /**
@@ -11,6 +10,17 @@ import java.io.IOException;
 public interface SlideSource extends AutoCloseable {
 
     SlideInfo info();
+
+    /**
+     * Stable for the same content at the same location, different once it changes: for a local
+     * slide its canonical path, size and modification time ({@link org.tilescope.engine.slide.local.FileStamp}); for a remote one
+     * the URL and the server's validator. The caches key tiles by it, so L1/L2 survive reopening
+     * and a changed slide is never served from stale tiles.
+     */
+    default String identity() {
+        return info().location().toString();
+    }
+
 
     /**
      * The encoded bytes of one tile, exactly as stored, made standalone: a JPEG (tables spliced
@@ -32,15 +42,29 @@ public interface SlideSource extends AutoCloseable {
     }
 
     /**
-     * An associated image (thumbnail, label, macro) by one of the names in {@link SlideInfo#associated()}.
+     * An associated image (thumbnail, label, macro) by one of the names in
+     * {@link SlideInfo#associated()}, encoded like a tile: a standalone JPEG, PNG or TIFF that
+     * {@link org.tilescope.engine.decode.TileDecoder} decodes.
+     *
+     * @throws SlideException when there is no such image or it cannot be read
      */
-    BufferedImage readAssociated(String name) throws IOException;
+    byte[] readAssociated(String name) throws IOException;
 
     /**
      * Closes open file handles to stay under the process's file limit. The source stays usable:
      * its next read reopens what it needs, without parsing the slide again.
      */
     default void releaseHandles() {
+    }
+
+    /**
+     * True when the slide's files were rewritten since this source opened them: its levels and
+     * tiles may no longer match the disk, and it should be opened again. Cheap enough to ask after
+     * every read (implementations look at the disk at most about once a second, and right after a
+     * failed read). Sources that cannot tell say false.
+     */
+    default boolean changedOnDisk() {
+        return false;
     }
 
     @Override

@@ -1,87 +1,99 @@
 package org.tilescope.engine.slide;
 
-import org.tilescope.engine.slide.deepzoom.DeepZoomSource;
-import org.tilescope.engine.slide.fastpath.FastPathSource;
-import org.tilescope.engine.slide.tiff.TiffSource;
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.ServiceLoader;
 
-/** Opens any slide Tilescope reads, telling the format by content rather than by name. */
+/**
+ * Opens any slide Tilescope reads. The formats are {@link SlideProvider}s found through
+ * {@link ServiceLoader}; each tells by content whether a location is its own, the best one opens it.
+ */
 public final class Slides {
+    private static final List<SlideProvider> PROVIDERS = load();
+
     private Slides() {
     }
 
-    /** The formats, as told by {@link #detect}. */
-    public enum Format { DEEPZOOM, FASTPATH, TIFF }
+    private static List<SlideProvider> load() {
+        List<SlideProvider> all = new ArrayList<>();
+        ServiceLoader.load(SlideProvider.class, Slides.class.getClassLoader()).forEach(all::add);
+        return List.copyOf(all);
+    }
+
+    /** The providers found, in ServiceLoader order (ties go to the first). */
+    public static List<SlideProvider> providers() {
+        return PROVIDERS;
+    }
 
     /**
-     * Opens a slide: a {@code .dzi} file, a FastPATH {@code .fastpath} folder, or a pyramidal TIFF
-     * / SVS file. The {@code _files} folder of a Deep Zoom slide may be given instead of the .dzi.
+     * Opens a slide: a {@code .dzi} file, a FastPATH {@code .fastpath} folder, a pyramidal TIFF
+     * / SVS file, or whatever another provider reads. The {@code _files} folder of a Deep Zoom
+     * slide may be given instead of the .dzi.
      *
      * @throws SlideException naming the file and what is wrong with it
      */
     public static SlideSource open(Path path) throws IOException {
-        Path p = path.toAbsolutePath().normalize();
-        Format format = detect(p);
-        return switch (format) {
-            case DEEPZOOM -> DeepZoomSource.open(p);
-            case FASTPATH -> FastPathSource.open(p);
-            case TIFF -> TiffSource.open(p);
-        };
+        SlideProbe probe = SlideProbe.of(path);
+        return providerFor(probe).open(probe);
+    }
+
+    /** Opens a slide by location: a {@code file:} URI, or a URL a provider supports. */
+    public static SlideSource open(URI location) throws IOException {
+        SlideProbe probe = SlideProbe.of(location);
+        return providerFor(probe).open(probe);
     }
 
     /**
-     * Tells what a path holds.
+     * The provider that reads a path.
      *
      * @throws SlideException when it is missing, empty, or not a slide
      */
-    public static Format detect(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            throw new SlideException(p, "no such file or folder");
-        }
-        if (Files.isDirectory(p)) {
-            if (Files.isRegularFile(p.resolve("metadata.json"))) {
-                return Format.FASTPATH;
-            }
-            String name = p.getFileName() == null ? "" : p.getFileName().toString();
-            if (name.endsWith("_files")) {
-                Path dzi = p.resolveSibling(name.substring(0, name.length() - "_files".length()) + ".dzi");
-                if (Files.isRegularFile(dzi)) {
-                    return Format.DEEPZOOM;
+    public static SlideProvider providerFor(Path path) throws IOException {
+        return providerFor(SlideProbe.of(path));
+    }
+
+    /**
+     * The provider with the best support for the probed location.
+     *
+     * @throws SlideException when none supports it: the first provider's diagnosis when one
+     *                        recognised a broken slide of its format, else a general message
+     */
+    public static SlideProvider providerFor(SlideProbe probe) throws IOException {
+        SlideProvider best = null;
+        double bestScore = 0;
+        SlideException diagnosis = null;
+        for (SlideProvider p : PROVIDERS) {
+            double score;
+            try {
+                score = p.support(probe);
+            } catch (SlideException e) {
+                if (diagnosis == null) {
+                    diagnosis = e;
                 }
+                continue;
             }
-            if (name.toLowerCase(Locale.ROOT).endsWith(".fastpath")) {
-                throw new SlideException(p, "FastPATH folder without metadata.json");
+            if (score > bestScore) {
+                best = p;
+                bestScore = score;
             }
-            throw new SlideException(p, "a folder, not a slide (open a .dzi, .fastpath, .tif or .svs)");
         }
-        byte[] head = new byte[64];
-        int n;
-        try (InputStream in = Files.newInputStream(p)) {
-            n = in.readNBytes(head, 0, head.length);
-        } catch (NoSuchFileException e) {
-            throw new SlideException(p, "no such file");
-        } catch (IOException e) {
-            throw new SlideException(p, "cannot read: " + e.getMessage(), e);
+        if (best != null) {
+            return best;
         }
-        if (n == 0) {
-            throw new SlideException(p, "empty file (0 bytes)");
+        if (diagnosis != null) {
+            throw diagnosis;
         }
-        if (n >= 4 && ((head[0] == 'I' && head[1] == 'I' && (head[2] == 42 || head[2] == 43) && head[3] == 0)
-                || (head[0] == 'M' && head[1] == 'M' && head[2] == 0 && (head[3] == 42 || head[3] == 43)))) {
-            return Format.TIFF;
+        if (probe.isDirectory()) {
+            throw new SlideException(probe.location(), "a folder, not a slide (open a .dzi, .fastpath, .tif or .svs)");
         }
-        if (looksLikeXml(head, n)) {
-            return Format.DEEPZOOM;
-        }
-        if (p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".dzi")) {
-            throw new SlideException(p, "not a Deep Zoom descriptor (no XML inside)");
-        }
-        throw new SlideException(p, "not a slide Tilescope can read (not TIFF, Deep Zoom or FastPATH)");
+        probe.head(); // an empty or unreadable file says so
+        throw new SlideException(probe.location(), "not a slide Tilescope can read (formats: "
+                + String.join(", ", PROVIDERS.stream().map(SlideProvider::name).toList()) + ")");
     }
 
     /** True for names the navigator should offer: cheap, by name only; {@link #open} checks content. */
@@ -93,16 +105,5 @@ public final class Slides {
         }
         return name.endsWith(".dzi") || name.endsWith(".tif") || name.endsWith(".tiff")
                 || name.endsWith(".svs") || name.endsWith(".btf") || name.endsWith(".tf8");
-    }
-
-    private static boolean looksLikeXml(byte[] head, int n) {
-        int i = 0;
-        if (n >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF) {
-            i = 3;
-        }
-        while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) {
-            i++;
-        }
-        return i < n && head[i] == '<';
     }
 }

@@ -34,6 +34,12 @@ public final class TileScheduler {
     static final int MAX_STRETCH = 4;
     /** Most prefetch requests per update. */
     static final int PREFETCH_BUDGET = 48;
+    /**
+     * Most tiles one frame (or export) may need at its level: a full 8K screen of 256 px tiles is
+     * about 2,300. A view that needs more (tiny tiles, a slide without coarse levels) is drawn from
+     * a coarser level; at the coarsest, only the tiles nearest the centre are fetched.
+     */
+    public static final int MAX_TILES_PER_FRAME = 4096;
 
     private final TilePipeline pipeline;
     private final SlideHandle slide;
@@ -55,8 +61,24 @@ public final class TileScheduler {
 
     /** Tile range of a level covering a level-0 rectangle, clamped to the grid. */
     record TileRange(int level, int col0, int row0, int col1, int row1) {
-        int count() {
-            return col1 < col0 || row1 < row0 ? 0 : (col1 - col0 + 1) * (row1 - row0 + 1);
+        long count() {
+            return col1 < col0 || row1 < row0 ? 0 : (long) (col1 - col0 + 1) * (row1 - row0 + 1);
+        }
+
+        /** At most {@code max} of these tiles: a block around (cc, cr), the same shape. */
+        TileRange nearest(int max, int cc, int cr) {
+            long n = count();
+            if (n <= max) {
+                return this;
+            }
+            int cols = col1 - col0 + 1;
+            int rows = row1 - row0 + 1;
+            double shrink = Math.sqrt((double) max / n);
+            int nc = (int) Math.clamp((long) Math.floor(cols * shrink), 1, Math.min(cols, max));
+            int nr = Math.clamp(max / nc, 1, rows);
+            int c0 = Math.clamp(cc - nc / 2, col0, col1 - nc + 1);
+            int r0 = Math.clamp(cr - nr / 2, row0, row1 - nr + 1);
+            return new TileRange(level, c0, r0, c0 + nc - 1, r0 + nr - 1);
         }
     }
 
@@ -70,12 +92,34 @@ public final class TileScheduler {
                 Math.min(l.cols() - 1, col1), Math.min(l.rows() - 1, row1));
     }
 
+    /**
+     * The level a viewport is drawn at: the best for its downsample, or a coarser one while that
+     * needs more than {@value #MAX_TILES_PER_FRAME} tiles.
+     */
+    public int levelFor(Viewport v) {
+        SlideInfo info = slide.info();
+        int level = info.bestLevelForDownsample(v.downsample());
+        while (level + 1 < info.levelCount()
+                && range(info.level(level), v.x(), v.y(), v.width(), v.height()).count() > MAX_TILES_PER_FRAME) {
+            level++;
+        }
+        return level;
+    }
+
+    /** The tiles of a level covering the viewport, at most {@value #MAX_TILES_PER_FRAME}, nearest its centre. */
+    private static TileRange visibleRange(LevelInfo l, Viewport v) {
+        TileRange r = range(l, v.x(), v.y(), v.width(), v.height());
+        int cc = (int) Math.clamp(Math.floor(v.centreX() / l.downsample() / l.tileWidth()), 0, l.cols() - 1);
+        int cr = (int) Math.clamp(Math.floor(v.centreY() / l.downsample() / l.tileHeight()), 0, l.rows() - 1);
+        return r.nearest(MAX_TILES_PER_FRAME, cc, cr);
+    }
+
     /** The tiles of the level chosen for this viewport that it shows, row by row; requests nothing. */
     public List<TileKey> visibleTiles(Viewport v) {
         SlideInfo info = slide.info();
-        LevelInfo l = info.level(info.bestLevelForDownsample(v.downsample()));
-        TileRange r = range(l, v.x(), v.y(), v.width(), v.height());
-        List<TileKey> keys = new ArrayList<>(Math.max(0, r.count()));
+        LevelInfo l = info.level(levelFor(v));
+        TileRange r = visibleRange(l, v);
+        List<TileKey> keys = new ArrayList<>((int) r.count());
         for (int row = r.row0(); row <= r.row1(); row++) {
             for (int col = r.col0(); col <= r.col1(); col++) {
                 keys.add(slide.key(l.index(), col, row));
@@ -90,14 +134,14 @@ public final class TileScheduler {
     public PaintPlan update(Viewport v) {
         long gen = generation.advanceTo(v.generation());
         SlideInfo info = slide.info();
-        int level = info.bestLevelForDownsample(v.downsample());
+        int level = levelFor(v);
         LevelInfo l = info.level(level);
-        TileRange visible = range(l, v.x(), v.y(), v.width(), v.height());
+        TileRange visible = visibleRange(l, v);
 
         // centre-out order of the visible tiles
         double cx = v.centreX() / l.downsample();
         double cy = v.centreY() / l.downsample();
-        List<int[]> order = new ArrayList<>(Math.max(0, visible.count()));
+        List<int[]> order = new ArrayList<>((int) visible.count());
         for (int row = visible.row0(); row <= visible.row1(); row++) {
             for (int col = visible.col0(); col <= visible.col1(); col++) {
                 order.add(new int[] {col, row});
@@ -132,7 +176,7 @@ public final class TileScheduler {
         // the cover level, so that the next miss has a fallback one step away
         if (level + 1 < info.levelCount()) {
             LevelInfo c = info.level(level + 1);
-            TileRange cr = range(c, v.x(), v.y(), v.width(), v.height());
+            TileRange cr = visibleRange(c, v);
             for (int row = cr.row0(); row <= cr.row1(); row++) {
                 for (int col = cr.col0(); col <= cr.col1(); col++) {
                     TileKey key = slide.key(c.index(), col, row);
@@ -165,7 +209,7 @@ public final class TileScheduler {
         for (int li = fine.index() + 1; li < info.levelCount(); li++) {
             LevelInfo c = info.level(li);
             TileRange r = range(c, x, y, w, h);
-            List<PaintPlan.PaintTile> found = new ArrayList<>(r.count());
+            List<PaintPlan.PaintTile> found = new ArrayList<>((int) Math.min(r.count(), MAX_TILES_PER_FRAME));
             boolean all = true;
             for (int cr = r.row0(); cr <= r.row1() && all; cr++) {
                 for (int cc = r.col0(); cc <= r.col1(); cc++) {

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import javax.imageio.ImageIO;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.SlideInfo;
@@ -33,6 +34,13 @@ public class FakeSlide implements SlideSource {
     private final Map<String, byte[]> encoded = new ConcurrentHashMap<>();
     /** Reads wait for a permit when gated. */
     public volatile Semaphore gate;
+    /**
+     * Per tile name: what a read throws instead of returning bytes (an IOException, a
+     * RuntimeException or an Error), or null to read normally. Asked at every read.
+     */
+    public final Map<String, Supplier<Throwable>> faults = new ConcurrentHashMap<>();
+    /** What {@link #changedOnDisk()} says. */
+    public volatile boolean changed;
     final int seed;
 
     public FakeSlide(int width, int height, int tile, int seed) {
@@ -48,7 +56,7 @@ public class FakeSlide implements SlideSource {
             w = Math.ceilDiv(w, 2);
             h = Math.ceilDiv(h, 2);
         }
-        info = new SlideInfo(Path.of("fake-" + seed), "fake", tile, tile, 0, levels,
+        info = new SlideInfo(java.net.URI.create("memory:/fake-" + seed), "fake", tile, tile, 0, levels,
                 OptionalDouble.of(0.25), OptionalDouble.of(40), List.of());
     }
 
@@ -87,7 +95,16 @@ public class FakeSlide implements SlideSource {
         reads.computeIfAbsent(n, k -> new AtomicInteger()).incrementAndGet();
         readOrder.add(n);
         if (broken.contains(n)) {
-            throw new TileException(info.path(), level, col, row, "broken on purpose");
+            throw new TileException(info.location(), level, col, row, "broken on purpose", null);
+        }
+        Supplier<Throwable> fault = faults.get(n);
+        Throwable t = fault == null ? null : fault.get();
+        switch (t) {
+            case null -> { }
+            case IOException io -> throw io;
+            case RuntimeException re -> throw re;
+            case Error err -> throw err;
+            default -> throw new IOException(t);
         }
         return encoded.computeIfAbsent(n, k -> png(level, col, row));
     }
@@ -111,8 +128,13 @@ public class FakeSlide implements SlideSource {
     }
 
     @Override
-    public BufferedImage readAssociated(String name) throws IOException {
+    public byte[] readAssociated(String name) throws IOException {
         throw new IOException("none");
+    }
+
+    @Override
+    public boolean changedOnDisk() {
+        return changed;
     }
 
     @Override

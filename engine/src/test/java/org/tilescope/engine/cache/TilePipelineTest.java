@@ -78,6 +78,7 @@ public class TilePipelineTest {
         FakeSlide fake = new FakeSlide(4096, 2048, 256, 2); // level 0: 16x8=128 tiles, level 1: 32
         SlideHandle h = p.open(2, Path.of("b"), fake);
         BufferedImage thumb = await(h.ready());
+        settle(p); // ready() waits for the thumbnail's level only; the coarser levels may still be reading
         assertEquals(2, h.thumbnailLevel()); // the finest level with <= 64 tiles and <= 1024 px
         assertEquals(1024, thumb.getWidth());
         assertEquals(fake.colour(2, 700, 300), thumb.getRGB(700, 300) & 0xFFFFFF);

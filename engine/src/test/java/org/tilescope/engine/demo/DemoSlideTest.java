@@ -102,7 +102,7 @@ class DemoSlideTest {
                 }
             }
         }
-        assertEquals(new DemoSlide.Pyramid(1200, 900).tileCount(), tiles);
+        assertEquals(new org.tilescope.engine.pyramid.PyramidGeometry(1200, 900, DemoSlide.TILE_SIZE, DemoSlide.OVERLAP).tileCount(), tiles);
         try (Stream<Path> files = Files.walk(shared.resolve("demo"))) {
             assertEquals(tiles, files.filter(p -> p.toString().endsWith(".jpeg")).count(), "no stray tiles");
         }
@@ -162,7 +162,7 @@ class DemoSlideTest {
 
     @Test
     void progressCountsUpToTheTotalAndEndsThere() {
-        long total = new DemoSlide.Pyramid(1200, 900).tileCount();
+        long total = new org.tilescope.engine.pyramid.PyramidGeometry(1200, 900, DemoSlide.TILE_SIZE, DemoSlide.OVERLAP).tileCount();
         assertFalse(sharedProgress.isEmpty());
         long last = -1;
         for (long[] p : sharedProgress) {
@@ -230,7 +230,7 @@ class DemoSlideTest {
             tiles = files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".jpeg"))
                     .map(a::relativize).sorted().toList();
         }
-        assertEquals(new DemoSlide.Pyramid(1200, 900).tileCount(), tiles.size());
+        assertEquals(new org.tilescope.engine.pyramid.PyramidGeometry(1200, 900, DemoSlide.TILE_SIZE, DemoSlide.OVERLAP).tileCount(), tiles.size());
         for (Path t : tiles) {
             assertArrayEquals(Files.readAllBytes(a.resolve(t)), Files.readAllBytes(b.resolve(t)), "tile " + t);
         }

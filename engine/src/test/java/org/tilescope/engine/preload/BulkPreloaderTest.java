@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -27,6 +28,8 @@ import org.tilescope.engine.jobs.JobManager;
 import org.tilescope.engine.jobs.JobSnapshot;
 import org.tilescope.engine.jobs.JobState;
 import org.tilescope.engine.cache.CacheSizes;
+import org.tilescope.engine.cache.FakeSlide;
+import org.tilescope.engine.cache.SlideIds;
 import org.tilescope.engine.view.PaintPlan;
 import org.tilescope.engine.cache.SlideHandle;
 import org.tilescope.engine.cache.TileKey;
@@ -154,6 +157,28 @@ class BulkPreloaderTest {
         }
     }
 
+    /** A single-level slide: the file's tiles are preloaded, its generated levels are left to the viewer. */
+    @Test
+    void generatedLevelsAreNotPreloaded(@TempDir Path own) throws Exception {
+        Path tif = Fixtures.singleLevelTiff(own.resolve("single.tif"), Fixtures.drawSource(600, 400), 64);
+        TilePipeline p = pipeline(64L << 20);
+        BulkPreloader pre = new BulkPreloader(p, jobs());
+        assertEquals(JobState.DONE, awaitEnd(pre.start(List.of(tif), tif)).state());
+        SlideHandle h = p.openWithoutLoading(tif);
+        assertEquals(5, h.info().levelCount(), "600x400 in 64 px tiles, then 300x200 ... 38x25");
+        assertEquals(70, pre.status().tilesLoaded(), "level 0's 10x7 tiles, nothing else");
+        for (TileKey k : keys(h, 0)) {
+            assertTrue(p.encodedCached(k), k.toString());
+        }
+        for (int level = 1; level < h.info().levelCount(); level++) {
+            assertTrue(h.info().level(level).generated());
+            for (TileKey k : keys(h, level)) {
+                assertFalse(p.encodedCached(k), k.toString());
+            }
+        }
+        assertTrue(pre.isFullyCached(tif), "every tile of the file is in L2");
+    }
+
     @Test
     void tilesAlreadyInL2AreSkippedAndEveryOtherTileIsReadOnce() throws Exception {
         TilePipeline p = pipeline(64L << 20);
@@ -165,6 +190,8 @@ class BulkPreloaderTest {
             fs.add(p.warm(seen, k));
         }
         CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(GUARD.toSeconds(), TimeUnit.SECONDS);
+        // ready() waits for the thumbnail's level only: a coarser level's read may still be under way
+        awaitTrue(() -> p.stats().readsInFlight() + p.stats().decodesInFlight() == 0, "the open's reads to end");
         long inL2 = tileCount(seen.info()); // level 0 warmed, the coarse levels loaded by open
         long readsBefore = p.stats().sourceReads();
 
@@ -302,6 +329,53 @@ class BulkPreloaderTest {
     }
 
     @Test
+    void aSlideLosingATileFromL2IsNoLongerMarkedCached() throws Exception {
+        TilePipeline p = pipeline(bytesPerSlide * 11 / 10);
+        BulkPreloader pre = new BulkPreloader(p, jobs());
+        List<Path> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        pre.addUncachedListener(heard::add);
+        awaitEnd(pre.start(slides, slides.get(0)));
+        Path first = slides.get(0).toAbsolutePath().normalize();
+        assertTrue(pre.isFullyCached(first));
+        SlideHandle h0 = p.openWithoutLoading(first);
+        List<TileKey> firstKeys = new ArrayList<>();
+        for (int level = 0; level < h0.info().levelCount(); level++) {
+            firstKeys.addAll(keys(h0, level));
+        }
+        // the user views the other slides, again and again: L2 makes room by evicting slide 0's tiles
+        // (a tile read more often wins its place over one read once, so a few rounds are needed)
+        for (int round = 0; round < 20 && firstKeys.stream().allMatch(p::encodedCached); round++) {
+            p.clearDecoded();
+            List<CompletableFuture<?>> all = new ArrayList<>();
+            for (Path s : slides.subList(1, SLIDES)) {
+                SlideHandle h = p.openWithoutLoading(s);
+                for (int level = 0; level < h.info().levelCount(); level++) {
+                    for (TileKey k : keys(h, level)) {
+                        all.add(p.request(h, k, org.tilescope.engine.cache.Priority.VISIBLE, null, 0)
+                                .handle((t, e) -> t));
+                    }
+                }
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(GUARD.toSeconds(), TimeUnit.SECONDS);
+            p.cleanUp();
+        }
+        assertFalse(firstKeys.stream().allMatch(p::encodedCached), "L2 kept every tile of slide 0: nothing to test");
+        assertTrue(p.stats().l2().evictions() > 0);
+        assertFalse(pre.isFullyCached(first), "slide 0 lost tiles from L2 but is still marked cached");
+        assertEquals(List.of(first), heard, "the listener hears it once");
+    }
+
+    @Test
+    void clearingL2ClearsEveryCachedMark() throws Exception {
+        TilePipeline p = pipeline(64L << 20);
+        BulkPreloader pre = new BulkPreloader(p, jobs());
+        awaitEnd(pre.start(slides, slides.get(0)));
+        assertTrue(slides.stream().allMatch(pre::isFullyCached));
+        p.clearAll();
+        assertTrue(slides.stream().noneMatch(pre::isFullyCached));
+    }
+
+    @Test
     void aCorruptSlideIsAFailureAndTheRunGoesOn(@TempDir Path bad) throws Exception {
         Path empty = Files.createFile(bad.resolve("empty.dzi"));
         String dzi = Files.readString(slides.get(0));
@@ -353,5 +427,58 @@ class BulkPreloaderTest {
             }
         }
         assertEquals(reads, p.stats().sourceReads(), "a switch after the preload read from the slide files");
+    }
+
+    /**
+     * A slide file whose level-0 reads never return for the tiles in {@code stuck} (a dead network
+     * mount): an in-memory slide registered under a real file's path and id, so the preloader finds it.
+     */
+    private SlideHandle stuckSlide(TilePipeline p, Path dir, Semaphore release, int stuckTiles) throws IOException {
+        Path file = Files.writeString(dir.resolve("stuck.fake"), "stands for a slide").toRealPath();
+        FakeSlide fake = new FakeSlide(4096, 4096, 256, 70); // level 0: 256 tiles, not loaded at open
+        for (int i = 0; i < stuckTiles; i++) {
+            fake.faults.put("0/" + (i % 16) + "_" + (i / 16), () -> {
+                release.acquireUninterruptibly();
+                return null;
+            });
+        }
+        SlideHandle h = p.open(SlideIds.of(file.toString()), file, fake);
+        return h;
+    }
+
+    @Test
+    void cancelEndsARunWhoseReadsAreStuck(@TempDir Path dir) throws Exception {
+        TilePipeline p = pipeline(64L << 20);
+        Semaphore release = new Semaphore(0);
+        try {
+            SlideHandle h = stuckSlide(p, dir, release, 256);
+            h.ready().get(GUARD.toSeconds(), TimeUnit.SECONDS);
+            BulkPreloader pre = new BulkPreloader(p, jobs(), Duration.ofMillis(300));
+            JobHandle job = pre.start(List.of(h.path()), h.path(), BulkPreloader.ALL_LEVELS, 2);
+            awaitTrue(() -> release.getQueueLength() >= 2, "two preload reads stuck in the slide");
+            job.cancel();
+            JobSnapshot end = awaitEnd(job);
+            assertEquals(JobState.CANCELLED, end.state());
+        } finally {
+            release.release(1000);
+        }
+    }
+
+    @Test
+    void stuckReadsAreGivenUpAndTheRunGoesOn(@TempDir Path dir) throws Exception {
+        TilePipeline p = pipeline(64L << 20);
+        Semaphore release = new Semaphore(0);
+        try {
+            SlideHandle h = stuckSlide(p, dir, release, 2);
+            h.ready().get(GUARD.toSeconds(), TimeUnit.SECONDS);
+            BulkPreloader pre = new BulkPreloader(p, jobs(), Duration.ofMillis(300));
+            JobSnapshot end = awaitEnd(pre.start(List.of(h.path()), h.path(), BulkPreloader.ALL_LEVELS, 2));
+            assertEquals(JobState.DONE, end.state());
+            assertEquals(2, end.failures(), end.toString());
+            assertTrue(end.firstFailures().stream().allMatch(f -> f.contains("read stuck")), end.firstFailures().toString());
+            assertEquals(tileCount(h.info()) - 2, pre.status().tilesLoaded() + pre.status().tilesSkipped());
+        } finally {
+            release.release(1000);
+        }
     }
 }

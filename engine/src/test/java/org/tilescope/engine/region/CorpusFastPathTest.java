@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.tilescope.engine.decode.TileDecoder;
 import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.SlideInfo;
 import org.tilescope.engine.slide.SlideSource;
@@ -50,7 +51,7 @@ class CorpusFastPathTest {
                     assertEquals(grids[i][1], l.rows(), name + " level " + i);
                 }
                 assertEquals(List.of("thumbnail"), info.associated());
-                BufferedImage thumb = s.readAssociated("thumbnail");
+                BufferedImage thumb = TileDecoder.standard().decode(s.readAssociated("thumbnail"));
                 assertEquals(1024, thumb.getWidth());
                 assertEquals(819, thumb.getHeight());
             }

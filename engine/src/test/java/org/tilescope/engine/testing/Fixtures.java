@@ -150,6 +150,100 @@ public final class Fixtures {
         return fallback;
     }
 
+    /**
+     * A tiled TIFF with a single level, as many scanners and stitchers write one: little-endian,
+     * classic, JPEG tiles (each a complete YCbCr JFIF, quality 0.92), edge tiles padded with black
+     * to the full tile size as TIFF requires (black so that a reader using the padding shows it).
+     */
+    public static Path singleLevelTiff(Path file, BufferedImage img, int tile) throws IOException {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int cols = Math.ceilDiv(w, tile);
+        int rows = Math.ceilDiv(h, tile);
+        List<byte[]> tiles = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                BufferedImage t = new BufferedImage(tile, tile, BufferedImage.TYPE_INT_RGB);
+                int tw = Math.min(tile, w - c * tile);
+                int th = Math.min(tile, h - r * tile);
+                int[] px = img.getRGB(c * tile, r * tile, tw, th, null, 0, tw);
+                t.setRGB(0, 0, tw, th, px, 0, tw);
+                tiles.add(jpeg(new IIOImage(t, null, null), 0.92f));
+            }
+        }
+        int entries = 11;
+        long dataStart = 8;
+        long dataBytes = tiles.stream().mapToLong(b -> b.length).sum();
+        long ifd = dataStart + dataBytes + (dataStart + dataBytes) % 2;
+        long extra = ifd + 2 + entries * 12L + 4;  // arrays that do not fit in an entry
+        long offsetsAt = extra;
+        long countsAt = offsetsAt + 4L * tiles.size();
+        long bpsAt = countsAt + 4L * tiles.size();
+        ByteBuffer b = ByteBuffer.allocate((int) (bpsAt + 6)).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt((int) ifd);
+        for (byte[] t : tiles) {
+            b.put(t);
+        }
+        b.position((int) ifd);
+        b.putShort((short) entries);
+        entry(b, 256, 4, 1, w);                        // ImageWidth
+        entry(b, 257, 4, 1, h);                        // ImageLength
+        entry(b, 258, 3, 3, bpsAt);                    // BitsPerSample 8,8,8
+        entry(b, 259, 3, 1, 7);                        // Compression: JPEG
+        entry(b, 262, 3, 1, 6);                        // Photometric: YCbCr
+        entry(b, 277, 3, 1, 3);                        // SamplesPerPixel
+        entry(b, 284, 3, 1, 1);                        // PlanarConfiguration: chunky
+        entry(b, 322, 3, 1, tile);                     // TileWidth
+        entry(b, 323, 3, 1, tile);                     // TileLength
+        entry(b, 324, 4, tiles.size(), tiles.size() == 1 ? dataStart : offsetsAt);  // TileOffsets
+        entry(b, 325, 4, tiles.size(), tiles.size() == 1 ? tiles.getFirst().length : countsAt); // TileByteCounts
+        b.putInt(0);
+        long at = dataStart;
+        b.position((int) offsetsAt);
+        for (byte[] t : tiles) {
+            b.putInt((int) at);
+            at += t.length;
+        }
+        for (byte[] t : tiles) {
+            b.putInt(t.length);
+        }
+        b.putShort((short) 8).putShort((short) 8).putShort((short) 8);
+        Files.write(file, b.array());
+        return file;
+    }
+
+    /** One IFD entry; a SHORT value sits in the first two bytes of the value field. */
+    private static void entry(ByteBuffer b, int tag, int type, int count, long value) {
+        b.putShort((short) tag).putShort((short) type).putInt(count);
+        if (type == 3 && count == 1) {
+            b.putShort((short) value).putShort((short) 0);
+        } else {
+            b.putInt((int) value);
+        }
+    }
+
+    /**
+     * A copy of a JPEG whose frame header (SOFn) declares {@code width} x {@code height} pixels:
+     * what a damaged or hostile tile looks like to a decoder that believes its header.
+     */
+    public static byte[] withDeclaredSize(byte[] jpeg, int width, int height) {
+        byte[] b = jpeg.clone();
+        int i = 2;
+        while (i + 9 <= b.length) {
+            int marker = b[i + 1] & 0xFF;
+            int length = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
+            if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+                b[i + 5] = (byte) (height >> 8);
+                b[i + 6] = (byte) height;
+                b[i + 7] = (byte) (width >> 8);
+                b[i + 8] = (byte) width;
+                return b;
+            }
+            i += 2 + length;
+        }
+        throw new IllegalArgumentException("no frame header");
+    }
+
     /** The .dzi text for a slide. */
     public static String dziXml(String format, int tileSize, int overlap, long width, long height) {
         return """

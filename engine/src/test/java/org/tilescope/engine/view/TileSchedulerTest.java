@@ -4,18 +4,25 @@ import org.tilescope.engine.cache.CacheSizes;
 import org.tilescope.engine.cache.FakeSlide;
 import org.tilescope.engine.cache.SlideHandle;
 import org.tilescope.engine.cache.TilePipeline;
+import org.tilescope.engine.cache.TileKey;
 import org.tilescope.engine.cache.TilePipelineTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tilescope.engine.decode.TileDecoder;
+import org.tilescope.engine.slide.LevelInfo;
+import org.tilescope.engine.slide.SlideInfo;
+import org.tilescope.engine.slide.SlideSource;
 
 class TileSchedulerTest {
     private final List<TilePipeline> pipelines = new ArrayList<>();
@@ -105,5 +112,69 @@ class TileSchedulerTest {
         }
         assertEquals(1, fake.readsOf(2, 9, 2), "a tile two columns ahead is prefetched");
         assertEquals(0, fake.readsOf(2, 1, 2), "nothing two columns behind");
+    }
+
+    @Test
+    void aViewNeedingTooManyTinyTilesIsDrawnFromACoarserLevel() throws Exception {
+        TilePipeline p = pipeline();
+        FakeSlide fake = new FakeSlide(16384, 16384, 16, 7); // level 0: 1024x1024 tiles of 16 px
+        fake.gate = new Semaphore(0); // nothing needs to arrive
+        try {
+            SlideHandle h = p.open(7, Path.of("tiny"), fake);
+            TileScheduler s = new TileScheduler(p, h);
+            Viewport v = Viewport.centred(8000, 8000, 1920, 1080, 1.0, 1); // 120x68 tiles at level 0
+            assertEquals(1, s.levelFor(v), "60x34 tiles at level 1 are within the cap");
+            PaintPlan plan = s.update(v);
+            assertEquals(1, plan.level());
+            assertTrue(plan.wanted() <= TileScheduler.MAX_TILES_PER_FRAME, "wanted " + plan.wanted());
+            assertTrue(s.visibleTiles(v).stream().allMatch(k -> k.level() == 1));
+        } finally {
+            fake.gate.release(1_000_000);
+        }
+    }
+
+    @Test
+    void aSingleLevelSlideOfManyTilesIsViewedFromAGeneratedLevel() throws Exception {
+        TilePipeline p = pipeline();
+        LevelInfo only = LevelInfo.of(0, 4096, 4096, 1.0, 16, 16); // 256x256 tiles, nothing coarser
+        SlideInfo info = new SlideInfo(java.net.URI.create("memory:/flat"), "fake", 16, 16, 0, List.of(only),
+                OptionalDouble.empty(), OptionalDouble.empty(), List.of());
+        Semaphore gate = new Semaphore(0);
+        SlideSource flat = new SlideSource() {
+            @Override
+            public SlideInfo info() {
+                return info;
+            }
+
+            @Override
+            public byte[] readTile(int level, int col, int row) throws IOException {
+                gate.acquireUninterruptibly();
+                throw new IOException("never read in this test");
+            }
+
+            @Override
+            public byte[] readAssociated(String name) throws IOException {
+                throw new IOException("none");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try {
+            SlideHandle h = p.open(8, Path.of("flat"), flat);
+            TileScheduler s = new TileScheduler(p, h);
+            Viewport v = Viewport.centred(2048, 2048, 1920, 1080, 4096.0 / 1080, 1); // the whole slide
+            PaintPlan plan = s.update(v);
+            // the file has one level; the pipeline gives it generated coarser ones, and the frame
+            // asks for one of those rather than 65,536 file tiles
+            assertTrue(h.info().levelCount() > 1, "generated levels");
+            assertTrue(plan.level() > 0, "level " + plan.level());
+            assertTrue(plan.wanted() <= TileScheduler.MAX_TILES_PER_FRAME, "wanted " + plan.wanted());
+            List<TileKey> keys = s.visibleTiles(v);
+            assertEquals(plan.wanted(), keys.size());
+        } finally {
+            gate.release(1_000_000);
+        }
     }
 }

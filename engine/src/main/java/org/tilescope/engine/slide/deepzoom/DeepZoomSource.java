@@ -1,6 +1,8 @@
 package org.tilescope.engine.slide.deepzoom;
 
+import org.tilescope.engine.slide.local.FileStamp;
 import org.tilescope.engine.slide.LevelInfo;
+import org.tilescope.engine.slide.local.LocalSlideSource;
 import org.tilescope.engine.slide.Limits;
 import org.tilescope.engine.slide.SafeXml;
 import org.tilescope.engine.slide.SlideException;
@@ -9,6 +11,7 @@ import org.tilescope.engine.slide.SlideSource;
 import org.tilescope.engine.slide.TileException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,16 +29,21 @@ import org.w3c.dom.NodeList;
  * file's level numbers run from 1x1 (0) up to full resolution. Also serves FastPATH's per-tile
  * layout, whose folder numbers are FastPATH levels rather than Deep Zoom ones.
  */
-public final class DeepZoomSource implements SlideSource {
+public final class DeepZoomSource implements LocalSlideSource {
     private final SlideInfo info;
+    private final Path path;
+    private final FileStamp stamp;
     private final Path filesDir;
     private final String ext;
     /** Folder number of each engine level. */
     private final int[] folderOfLevel;
     private final Path associatedThumbnail;
 
-    public DeepZoomSource(SlideInfo info, Path filesDir, String ext, int[] folderOfLevel, Path associatedThumbnail) {
+    public DeepZoomSource(SlideInfo info, FileStamp stamp, Path filesDir, String ext, int[] folderOfLevel,
+                          Path associatedThumbnail) {
         this.info = info;
+        this.path = info.file().orElseThrow();
+        this.stamp = stamp;
         this.filesDir = filesDir;
         this.ext = ext;
         this.folderOfLevel = folderOfLevel.clone();
@@ -47,7 +55,11 @@ public final class DeepZoomSource implements SlideSource {
     }
 
     public static Descriptor parseDescriptor(Path dzi) throws IOException {
-        byte[] xml = Limits.readDescriptor(dzi);
+        return parseDescriptor(dzi.toAbsolutePath().toUri(), Limits.readDescriptor(dzi));
+    }
+
+    /** What a descriptor's bytes say; {@code dzi} (a file or a URL) names it in errors. */
+    public static Descriptor parseDescriptor(URI dzi, byte[] xml) throws SlideException {
         Document doc = SafeXml.parse(dzi, xml);
         Element root = doc.getDocumentElement();
         String rootName = root.getLocalName() != null ? root.getLocalName() : root.getTagName();
@@ -82,6 +94,7 @@ public final class DeepZoomSource implements SlideSource {
         if (Files.isDirectory(path) && name.endsWith("_files")) {
             dzi = path.resolveSibling(name.substring(0, name.length() - "_files".length()) + ".dzi");
         }
+        FileStamp stamp = FileStamp.of(dzi); // before the parse, so a change during it shows
         Descriptor d = parseDescriptor(dzi);
         String base = dzi.getFileName().toString();
         int dot = base.lastIndexOf('.');
@@ -111,9 +124,9 @@ public final class DeepZoomSource implements SlideSource {
             folders.add(folder);
         }
         VipsProperties props = VipsProperties.read(filesDir.resolve("vips-properties.xml"));
-        SlideInfo info = new SlideInfo(dzi, "deepzoom", d.tileSize(), d.tileSize(), d.overlap(), levels,
+        SlideInfo info = new SlideInfo(dzi.toUri(), "deepzoom", d.tileSize(), d.tileSize(), d.overlap(), levels,
                 props.mpp(), props.magnification(), List.of());
-        return new DeepZoomSource(info, filesDir, d.format(),
+        return new DeepZoomSource(info, stamp, filesDir, d.format(),
                 folders.stream().mapToInt(Integer::intValue).toArray(), null);
     }
 
@@ -136,39 +149,50 @@ public final class DeepZoomSource implements SlideSource {
         try {
             long size = Files.size(tile);
             if (size == 0) {
-                throw new TileException(info.path(), level, col, row, "empty tile file " + rel);
+                stamp.suspect();
+                throw new TileException(path, level, col, row, "empty tile file " + rel);
             }
             if (size > Limits.MAX_TILE_BYTES) {
-                throw new TileException(info.path(), level, col, row, "tile file too large (" + size + " bytes): " + rel);
+                throw new TileException(path, level, col, row, "tile file too large (" + size + " bytes): " + rel);
             }
             return Files.readAllBytes(tile);
         } catch (NoSuchFileException e) {
-            throw new TileException(info.path(), level, col, row, "missing file " + rel);
+            stamp.suspect(); // a rewrite in progress looks like this too
+            throw TileException.missing(path, level, col, row, "missing file " + rel);
         } catch (TileException e) {
             throw e;
         } catch (IOException e) {
-            throw new TileException(info.path(), level, col, row, "cannot read " + rel + ": " + e.getMessage(), e);
+            // too many open files, an interrupted read, a network share's hiccup: may pass
+            stamp.suspect();
+            throw TileException.transientFailure(path, level, col, row, "cannot read " + rel + ": " + e.getMessage(), e);
         }
     }
 
     @Override
-    public BufferedImage readAssociated(String name) throws IOException {
-        if (associatedThumbnail != null && "thumbnail".equals(name)) {
-            return decodeImageFile(associatedThumbnail);
-        }
-        throw new SlideException(info.path(), "no associated image named '" + name + "'");
+    public FileStamp stamp() {
+        return stamp;
     }
 
-    /** Decodes a small image file that sits beside a slide (a FastPATH thumbnail.jpg). */
-    public static BufferedImage decodeImageFile(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > Limits.MAX_TILE_BYTES) {
-            throw new SlideException(file, "image file too large (" + size + " bytes)");
+    @Override
+    public byte[] readAssociated(String name) throws IOException {
+        if (associatedThumbnail != null && "thumbnail".equals(name)) {
+            return readImageFile(associatedThumbnail);
         }
+        throw new SlideException(path, "no associated image named '" + name + "'");
+    }
+
+    /** The bytes of a small image file that sits beside a slide (a FastPATH thumbnail.jpg), bounded. */
+    public static byte[] readImageFile(Path file) throws IOException {
         try {
-            return TileDecoder.standard().decode(Files.readAllBytes(file));
+            long size = Files.size(file);
+            if (size > Limits.MAX_TILE_BYTES) {
+                throw new SlideException(file, "image file too large (" + size + " bytes)");
+            }
+            return Files.readAllBytes(file);
+        } catch (SlideException e) {
+            throw e;
         } catch (IOException e) {
-            throw new SlideException(file, e.getMessage(), e);
+            throw new SlideException(file, "cannot read: " + e.getMessage(), e);
         }
     }
 
@@ -177,7 +201,7 @@ public final class DeepZoomSource implements SlideSource {
         // no open handles: every tile is its own file
     }
 
-    private static int intAttr(Path file, Element e, String name) throws SlideException {
+    private static int intAttr(URI file, Element e, String name) throws SlideException {
         long v = longAttr(file, e, name);
         if (v > Integer.MAX_VALUE) {
             throw new SlideException(file, "attribute " + name + "=" + v + " is too large");
@@ -185,7 +209,7 @@ public final class DeepZoomSource implements SlideSource {
         return (int) v;
     }
 
-    private static long longAttr(Path file, Element e, String name) throws SlideException {
+    private static long longAttr(URI file, Element e, String name) throws SlideException {
         if (!e.hasAttribute(name)) {
             throw new SlideException(file, "missing attribute " + name + " on <" + e.getLocalName() + ">");
         }

@@ -3,6 +3,7 @@ package org.tilescope.engine.slide.deepzoom;
 import org.tilescope.engine.slide.Limits;
 import org.tilescope.engine.slide.SafeXml;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -25,13 +26,22 @@ record VipsProperties(Map<String, String> values) {
     static final double MAX_MPP_FROM_RESOLUTION = 10;
 
     static VipsProperties read(Path file) {
-        Map<String, String> values = new HashMap<>();
         if (!Files.isRegularFile(file)) {
-            return new VipsProperties(values);
+            return new VipsProperties(new HashMap<>());
         }
         try {
-            byte[] xml = Limits.readDescriptor(file);
-            Element root = SafeXml.parse(file, xml).getDocumentElement();
+            return parse(file.toAbsolutePath().toUri(), Limits.readDescriptor(file));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: ignored ({1})", file, e.getMessage());
+            return new VipsProperties(new HashMap<>());
+        }
+    }
+
+    /** The properties in a fetched file; a file that does not parse gives none. */
+    static VipsProperties parse(URI location, byte[] xml) {
+        Map<String, String> values = new HashMap<>();
+        try {
+            Element root = SafeXml.parse(location, xml).getDocumentElement();
             NodeList props = root.getElementsByTagNameNS("*", "property");
             for (int i = 0; i < props.getLength(); i++) {
                 Element p = (Element) props.item(i);
@@ -45,7 +55,7 @@ record VipsProperties(Map<String, String> values) {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "{0}: ignored ({1})", file, e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "{0}: ignored ({1})", location, e.getMessage());
         }
         return new VipsProperties(values);
     }

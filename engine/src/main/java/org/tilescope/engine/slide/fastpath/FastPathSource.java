@@ -1,6 +1,8 @@
 package org.tilescope.engine.slide.fastpath;
 
+import org.tilescope.engine.slide.local.FileStamp;
 import org.tilescope.engine.slide.LevelInfo;
+import org.tilescope.engine.slide.local.LocalSlideSource;
 import org.tilescope.engine.slide.Limits;
 import org.tilescope.engine.slide.SlideException;
 import org.tilescope.engine.slide.SlideInfo;
@@ -11,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -31,17 +34,21 @@ import org.tilescope.engine.decode.TileDecoder;
  * layouts: pack_v2 ({@code tiles/level_N.idx} + {@code .pack}) and per-tile
  * ({@code tiles_files/N/COL_ROW.jpg} + {@code tiles.dzi}, N the FastPATH level).
  */
-public final class FastPathSource implements SlideSource {
+public final class FastPathSource implements LocalSlideSource {
     private static final byte[] IDX_MAGIC = "FPLIDX1\0".getBytes(StandardCharsets.US_ASCII);
     private static final int IDX_HEADER = 16;
     private static final int IDX_ENTRY = 12;
 
     private final SlideInfo info;
+    private final Path path;
+    private final FileStamp stamp;
     private final Path thumbnail;
     private final PackLevel[] packs;
 
-    private FastPathSource(SlideInfo info, Path thumbnail, PackLevel[] packs) {
+    private FastPathSource(SlideInfo info, FileStamp stamp, Path thumbnail, PackLevel[] packs) {
         this.info = info;
+        this.path = info.file().orElseThrow();
+        this.stamp = stamp;
         this.thumbnail = thumbnail;
         this.packs = packs;
     }
@@ -50,9 +57,23 @@ public final class FastPathSource implements SlideSource {
     record FpLevel(int fpLevel, double downsample, int cols, int rows) {
     }
 
-    public static SlideSource open(Path dir) throws IOException {
-        Path metaFile = dir.resolve("metadata.json");
-        byte[] metaBytes = Limits.readDescriptor(metaFile);
+    /**
+     * What metadata.json says: the pyramid (engine order, full resolution first) and the FastPATH
+     * level behind each engine level.
+     *
+     * @param fp         the FastPATH levels, sorted by downsample (the engine's order)
+     * @param tileFormat lower-cased {@code tile_format}, empty when absent
+     */
+    record Metadata(long width, long height, int tileSize, List<FpLevel> fp, List<LevelInfo> levels,
+                    OptionalDouble mpp, OptionalDouble magnification, String tileFormat) {
+    }
+
+    /**
+     * Parses metadata.json; {@code metaFile} (a file or a URL) names it in errors.
+     *
+     * @throws SlideException naming it and what is wrong
+     */
+    static Metadata parseMetadata(URI metaFile, byte[] metaBytes) throws SlideException {
         JsonNode meta;
         try {
             meta = new ObjectMapper().readTree(metaBytes);
@@ -113,15 +134,43 @@ public final class FastPathSource implements SlideSource {
             }
             levels.add(new LevelInfo(i, w, h, f.downsample(), tileSize, tileSize, f.cols(), f.rows()));
         }
+        return new Metadata(width, height, tileSize, fp, levels, positive(meta.path("target_mpp")),
+                positive(meta.path("target_magnification")),
+                meta.path("tile_format").asText("").toLowerCase(Locale.ROOT));
+    }
+
+    public static SlideSource open(Path dir) throws IOException {
+        Path metaFile = dir.resolve("metadata.json");
+        FileStamp metaStamp = FileStamp.of(metaFile); // before the parse, so a change during it shows
+        byte[] metaBytes = Limits.readDescriptor(metaFile);
+        Metadata m = parseMetadata(metaFile.toAbsolutePath().toUri(), metaBytes);
+        long width = m.width();
+        long height = m.height();
+        int tileSize = m.tileSize();
+        List<FpLevel> fp = m.fp();
+        List<LevelInfo> levels = m.levels();
         Path thumb = dir.resolve("thumbnail.jpg");
         boolean hasThumb = Files.isRegularFile(thumb);
-        OptionalDouble mpp = positive(meta.path("target_mpp"));
-        OptionalDouble mag = positive(meta.path("target_magnification"));
-        String tileFormat = meta.path("tile_format").asText("").toLowerCase(Locale.ROOT);
+        OptionalDouble mpp = m.mpp();
+        OptionalDouble mag = m.magnification();
+        String tileFormat = m.tileFormat();
         boolean packed = Files.isDirectory(dir.resolve("tiles")) && !tileFormat.equals("dzsave");
         if (tileFormat.equals("pack_v2") || (tileFormat.isEmpty() && packed)) {
-            SlideInfo info = new SlideInfo(dir, "fastpath", tileSize, tileSize, 0, levels, mpp, mag,
+            SlideInfo info = new SlideInfo(dir.toUri(), "fastpath", tileSize, tileSize, 0, levels, mpp, mag,
                     hasThumb ? List.of("thumbnail") : List.of());
+            List<Path> stamped = new ArrayList<>();
+            stamped.add(metaFile); // first: it names the slide (its identity)
+            for (FpLevel f : fp) {
+                stamped.add(dir.resolve("tiles").resolve("level_" + f.fpLevel() + ".idx"));
+                stamped.add(dir.resolve("tiles").resolve("level_" + f.fpLevel() + ".pack"));
+            }
+            // taken before the indexes are read, so a rewrite while they are read shows at the first look
+            FileStamp early;
+            try {
+                early = FileStamp.of(stamped);
+            } catch (SlideException e) {
+                early = null; // a missing file: PackLevel.open below says which, in its own words
+            }
             PackLevel[] packs = new PackLevel[fp.size()];
             try {
                 for (int i = 0; i < fp.size(); i++) {
@@ -135,7 +184,8 @@ public final class FastPathSource implements SlideSource {
                 }
                 throw e;
             }
-            return new FastPathSource(info, hasThumb ? thumb : null, packs);
+            FileStamp stamp = early != null ? early : FileStamp.of(stamped);
+            return new FastPathSource(info, stamp, hasThumb ? thumb : null, packs);
         }
         if (tileFormat.equals("dzsave") || tileFormat.isEmpty() || tileFormat.equals("dz")) {
             Path dzi = dir.resolve("tiles.dzi");
@@ -154,7 +204,7 @@ public final class FastPathSource implements SlideSource {
                 ext = d.format();
                 overlap = d.overlap();
             }
-            SlideInfo info = new SlideInfo(dir, "fastpath", tileSize, tileSize, overlap, levels, mpp, mag,
+            SlideInfo info = new SlideInfo(dir.toUri(), "fastpath", tileSize, tileSize, overlap, levels, mpp, mag,
                     hasThumb ? List.of("thumbnail") : List.of());
             int[] folders = fp.stream().mapToInt(FpLevel::fpLevel).toArray();
             for (int folder : folders) {
@@ -162,7 +212,7 @@ public final class FastPathSource implements SlideSource {
                     throw new SlideException(dir, "missing level folder tiles_files/" + folder);
                 }
             }
-            return new DeepZoomSource(info, filesDir, ext, folders, hasThumb ? thumb : null);
+            return new DeepZoomSource(info, metaStamp, filesDir, ext, folders, hasThumb ? thumb : null);
         }
         throw new SlideException(metaFile, "unsupported tile_format '" + tileFormat + "' (pack_v2 or dzsave)");
     }
@@ -176,15 +226,25 @@ public final class FastPathSource implements SlideSource {
     public byte[] readTile(int level, int col, int row) throws IOException {
         LevelInfo l = info.level(level);
         l.requireTile(col, row);
-        return packs[level].read(info.path(), level, col, row);
+        try {
+            return packs[level].read(path, level, col, row);
+        } catch (IOException e) {
+            stamp.suspect(); // a pack or index rewritten under us reads as garbage first
+            throw e;
+        }
     }
 
     @Override
-    public BufferedImage readAssociated(String name) throws IOException {
+    public FileStamp stamp() {
+        return stamp;
+    }
+
+    @Override
+    public byte[] readAssociated(String name) throws IOException {
         if (thumbnail != null && name.equals("thumbnail")) {
-            return DeepZoomSource.decodeImageFile(thumbnail);
+            return DeepZoomSource.readImageFile(thumbnail);
         }
-        throw new SlideException(info.path(), "no associated image named '" + name + "'");
+        throw new SlideException(path, "no associated image named '" + name + "'");
     }
 
     @Override
@@ -225,47 +285,14 @@ public final class FastPathSource implements SlideSource {
             if (!Files.isRegularFile(packFile)) {
                 throw new SlideException(packFile, "missing pack file");
             }
-            long n = (long) f.cols() * f.rows();
             long idxSize = Files.size(idx);
-            if (idxSize < IDX_HEADER + n * IDX_ENTRY) {
-                throw new SlideException(idx, "truncated index: " + idxSize + " bytes, need "
-                        + (IDX_HEADER + n * IDX_ENTRY) + " for " + f.cols() + "x" + f.rows() + " tiles");
+            if (idxSize > indexBytes(f) + Limits.MAX_DESCRIPTOR_BYTES) {
+                throw new SlideException(idx, "index far larger than its " + (long) f.cols() * f.rows()
+                        + " tiles need (" + idxSize + " bytes)");
             }
-            if (idxSize > IDX_HEADER + n * IDX_ENTRY + Limits.MAX_DESCRIPTOR_BYTES) {
-                throw new SlideException(idx, "index far larger than its " + n + " tiles need (" + idxSize + " bytes)");
-            }
-            byte[] raw = Files.readAllBytes(idx);
-            ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-            byte[] magic = new byte[8];
-            b.get(magic);
-            if (!java.util.Arrays.equals(magic, IDX_MAGIC)) {
-                throw new SlideException(idx, "not a FastPATH tile index (bad magic)");
-            }
-            int version = b.getInt();
-            if (version != 1) {
-                throw new SlideException(idx, "unsupported index version " + Integer.toUnsignedString(version));
-            }
-            int cols = Short.toUnsignedInt(b.getShort());
-            int rows = Short.toUnsignedInt(b.getShort());
-            if (cols != f.cols() || rows != f.rows()) {
-                throw new SlideException(idx, "grid " + cols + "x" + rows + " disagrees with metadata.json "
-                        + f.cols() + "x" + f.rows());
-            }
-            long packSize = Files.size(packFile);
-            long[] offsets = new long[(int) n];
-            int[] lengths = new int[(int) n];
-            for (int i = 0; i < n; i++) {
-                offsets[i] = b.getLong();
-                lengths[i] = b.getInt();
-            }
-            for (int i = 0; i < n; i++) {
-                long len = Integer.toUnsignedLong(lengths[i]);
-                if (offsets[i] < 0 || len > Limits.MAX_TILE_BYTES || offsets[i] > packSize - len) {
-                    // only this tile is bad; it fails when read
-                    lengths[i] = -1;
-                }
-            }
-            return new PackLevel(packFile, offsets, lengths, cols);
+            PackIndex index = parseIndex(idx.toAbsolutePath().toUri(), Files.readAllBytes(idx), f,
+                    Files.size(packFile));
+            return new PackLevel(packFile, index.offsets(), index.lengths(), index.cols());
         }
 
         private synchronized FileChannel channel() throws IOException {
@@ -280,7 +307,7 @@ public final class FastPathSource implements SlideSource {
             int len = lengths[i];
             String where = packFile.getFileName() + " (col " + col + ", row " + row + ")";
             if (len == 0) {
-                throw new TileException(slide, level, col, row, "missing tile: empty entry in index for " + where);
+                throw TileException.missing(slide, level, col, row, "missing tile: empty entry in index for " + where);
             }
             if (len < 0) {
                 throw new TileException(slide, level, col, row, "index entry points past the end of " + where);
@@ -293,7 +320,8 @@ public final class FastPathSource implements SlideSource {
             } catch (TileException e) {
                 throw e;
             } catch (IOException e) {
-                throw new TileException(slide, level, col, row, "cannot read " + where + ": " + e.getMessage(), e);
+                throw TileException.transientFailure(slide, level, col, row,
+                        "cannot read " + where + ": " + e.getMessage(), e);
             }
         }
 
@@ -322,8 +350,65 @@ public final class FastPathSource implements SlideSource {
         }
     }
 
+    /**
+     * One level's tile index: where each tile lies in its pack, row by row; a length of 0 is a
+     * tile the writer left out, -1 one whose entry points outside the pack.
+     */
+    record PackIndex(int cols, long[] offsets, int[] lengths) {
+    }
+
+    /** Total bytes of the index of a level of {@code f}'s grid. */
+    static long indexBytes(FpLevel f) {
+        return IDX_HEADER + (long) f.cols() * f.rows() * IDX_ENTRY;
+    }
+
+    /**
+     * Parses a {@code level_N.idx}; {@code idx} (a file or a URL) names it in errors.
+     *
+     * @param packSize the pack's size, or {@link Long#MAX_VALUE} when not known (a remote pack:
+     *                 the server refuses a range past its end)
+     */
+    static PackIndex parseIndex(URI idx, byte[] raw, FpLevel f, long packSize) throws SlideException {
+        long n = (long) f.cols() * f.rows();
+        if (raw.length < indexBytes(f)) {
+            throw new SlideException(idx, "truncated index: " + raw.length + " bytes, need " + indexBytes(f)
+                    + " for " + f.cols() + "x" + f.rows() + " tiles");
+        }
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] magic = new byte[8];
+        b.get(magic);
+        if (!java.util.Arrays.equals(magic, IDX_MAGIC)) {
+            throw new SlideException(idx, "not a FastPATH tile index (bad magic)");
+        }
+        int version = b.getInt();
+        if (version != 1) {
+            throw new SlideException(idx, "unsupported index version " + Integer.toUnsignedString(version));
+        }
+        int cols = Short.toUnsignedInt(b.getShort());
+        int rows = Short.toUnsignedInt(b.getShort());
+        if (cols != f.cols() || rows != f.rows()) {
+            throw new SlideException(idx, "grid " + cols + "x" + rows + " disagrees with metadata.json "
+                    + f.cols() + "x" + f.rows());
+        }
+        long[] offsets = new long[(int) n];
+        int[] lengths = new int[(int) n];
+        for (int i = 0; i < n; i++) {
+            offsets[i] = b.getLong();
+            lengths[i] = b.getInt();
+        }
+        for (int i = 0; i < n; i++) {
+            long len = Integer.toUnsignedLong(lengths[i]);
+            if (offsets[i] < 0 || len > Limits.MAX_TILE_BYTES || offsets[i] > packSize - len) {
+                // only this tile is bad; it fails when read
+                lengths[i] = -1;
+            }
+        }
+        return new PackIndex(cols, offsets, lengths);
+    }
+
     private static OptionalDouble positive(JsonNode n) {
-        return n.isNumber() && n.asDouble() > 0 ? OptionalDouble.of(n.asDouble()) : OptionalDouble.empty();
+        double v = n.isNumber() ? n.asDouble() : Double.NaN;
+        return v > 0 && Double.isFinite(v) ? OptionalDouble.of(v) : OptionalDouble.empty();
     }
 
     private static String firstLine(String s) {

@@ -1,6 +1,8 @@
 package org.tilescope.engine.slide.tiff;
 
+import org.tilescope.engine.slide.local.FileStamp;
 import org.tilescope.engine.slide.LevelInfo;
+import org.tilescope.engine.slide.local.LocalSlideSource;
 import org.tilescope.engine.slide.Limits;
 import org.tilescope.engine.slide.SlideException;
 import org.tilescope.engine.slide.SlideInfo;
@@ -8,6 +10,7 @@ import org.tilescope.engine.slide.SlideSource;
 import org.tilescope.engine.slide.TileException;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -18,12 +21,12 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import javax.imageio.ImageIO;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.tilescope.engine.decode.Images;
 import org.tilescope.engine.decode.TileDecoder;
 
 /**
@@ -31,13 +34,21 @@ import org.tilescope.engine.decode.TileDecoder;
  * JPEG tiles get the shared JPEGTables spliced in (and an Adobe marker when the data is RGB, not
  * YCbCr), other compressions are wrapped in a one-tile TIFF.
  */
-public final class TiffSource implements SlideSource {
+public final class TiffSource implements LocalSlideSource {
     private static final System.Logger LOG = System.getLogger(TiffSource.class.getName());
 
     /** Associated images are decoded whole; larger ones are refused before any pixel is allocated. */
     static final long MAX_ASSOCIATED_PIXELS = 1L << 28;
     /** Compressed bytes of an associated image read at most. */
     static final long MAX_ASSOCIATED_BYTES = 256L << 20;
+    /**
+     * Decoded bytes an associated image may have per byte stored for it, past
+     * {@link #FREE_ASSOCIATED_DECODED_BYTES}: more than any of its compressions reaches (LZW tops
+     * out near 1400:1, Deflate near 1030:1, baseline JPEG near 260:1), so only a lie is refused.
+     * Decoders allocate the whole image the tags declare before reading a byte of it.
+     */
+    static final long DECODED_BYTES_PER_STORED_BYTE = 4096;
+    static final long FREE_ASSOCIATED_DECODED_BYTES = 4L << 20;
     /** Tiles per level read into the index at open; a real slide has under a million. */
     static final int MAX_TILES_PER_LEVEL = 1 << 24;
     static final int MAX_JPEG_TABLES_BYTES = 1 << 20;
@@ -89,12 +100,15 @@ public final class TiffSource implements SlideSource {
     }
 
     private final TiffFile in;
+    private final FileStamp stamp;
     private final SlideInfo info;
     private final List<TiffLevel> levels;
     private final Map<String, Image> associated;
 
-    private TiffSource(TiffFile in, SlideInfo info, List<TiffLevel> levels, Map<String, Image> associated) {
+    private TiffSource(TiffFile in, FileStamp stamp, SlideInfo info, List<TiffLevel> levels,
+                       Map<String, Image> associated) {
         this.in = in;
+        this.stamp = stamp;
         this.info = info;
         this.levels = List.copyOf(levels);
         this.associated = associated;
@@ -119,6 +133,7 @@ public final class TiffSource implements SlideSource {
 
     private static SlideSource open(TiffFile in) throws IOException {
         Path file = in.path();
+        FileStamp stamp = FileStamp.of(file);
         TiffParser.Structure s = TiffParser.parse(in);
         List<Image> images = new ArrayList<>();
         for (TiffParser.Directory d : s.directories()) {
@@ -198,9 +213,9 @@ public final class TiffSource implements SlideSource {
         } else {
             mpp = resolutionMpp(in, base);
         }
-        SlideInfo info = new SlideInfo(file, aperio ? "svs" : "tiff", (int) base.tileWidth(), (int) base.tileHeight(),
+        SlideInfo info = new SlideInfo(file.toUri(), aperio ? "svs" : "tiff", (int) base.tileWidth(), (int) base.tileHeight(),
                 0, infos, mpp, mag, List.copyOf(associated.keySet()));
-        return new TiffSource(in, info, levels, associated);
+        return new TiffSource(in, stamp, info, levels, associated);
     }
 
     private static boolean isLabelOrMacro(Image im) {
@@ -267,6 +282,7 @@ public final class TiffSource implements SlideSource {
                 tables = jpegTablesBody(in, im, TiffParser.raw(in, d, t, MAX_JPEG_TABLES_BYTES));
             }
         } else {
+            checkBitsPerSample(in, im);
             decodingTags = TiffRewriter.decodingTags(in, d);
         }
         return new TiffLevel(im, offsets, counts, (int) cols, (int) rows, tables, decodingTags);
@@ -286,6 +302,24 @@ public final class TiffSource implements SlideSource {
             end -= 2;
         }
         return Arrays.copyOf(t, end);
+    }
+
+    /**
+     * Tiles other than JPEG are decoded by the JDK's TIFF reader, which builds a lookup table of
+     * 2^BitsPerSample entries to rescale samples that are not 8 bits: 24 bits a sample is a
+     * 64 MB table for a 16 px tile, 32 bits overflows. Slides use 1 to 16.
+     */
+    private static void checkBitsPerSample(TiffFile in, Image im) throws IOException {
+        TiffParser.Entry e = im.dir().entry(TiffParser.TAG_BITS_PER_SAMPLE);
+        if (e == null) {
+            return; // 1 bit, the default
+        }
+        for (long bits : TiffParser.longs(in, im.dir(), e, 64)) {
+            if (bits < 1 || bits > 16) {
+                throw new SlideException(in.path(), "BitsPerSample " + bits + " is not supported (1 to 16 are), in "
+                        + im.where());
+            }
+        }
     }
 
     private static void checkCompression(TiffFile in, Image im) throws SlideException {
@@ -421,14 +455,15 @@ public final class TiffSource implements SlideSource {
         int i = row * l.cols() + col;
         long off = l.offsets()[i];
         long n = l.byteCounts()[i];
-        Path file = info.path();
+        Path file = in.path();
         if (n == 0) {
-            throw new TileException(file, level, col, row, "missing tile (TileByteCount is 0)");
+            throw TileException.missing(file, level, col, row, "missing tile (TileByteCount is 0)");
         }
         if (n < 0 || n > Limits.MAX_TILE_BYTES) {
             throw new TileException(file, level, col, row, "tile too large (" + Long.toUnsignedString(n) + " bytes)");
         }
         if (off < 0 || off > in.size() - n) {
+            stamp.suspect();
             throw new TileException(file, level, col, row, "truncated TIFF: tile data at offset "
                     + Long.toUnsignedString(off) + " (+" + n + " bytes) is past the end of the file ("
                     + in.size() + " bytes)");
@@ -439,7 +474,9 @@ public final class TiffSource implements SlideSource {
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException e) {
-            throw new TileException(file, level, col, row, "cannot read tile data: " + e.getMessage(), e);
+            // an I/O hiccup, or the file shrank because it is being rewritten: may pass
+            stamp.suspect();
+            throw TileException.transientFailure(file, level, col, row, "cannot read tile data: " + e.getMessage(), e);
         }
         Image im = l.image();
         if (im.compression() == COMPRESSION_JPEG) {
@@ -512,9 +549,14 @@ public final class TiffSource implements SlideSource {
     }
 
     @Override
-    public BufferedImage readAssociated(String name) throws IOException {
+    public FileStamp stamp() {
+        return stamp;
+    }
+
+    @Override
+    public byte[] readAssociated(String name) throws IOException {
         Image im = associated.get(name);
-        Path file = info.path();
+        Path file = in.path();
         if (im == null) {
             throw new SlideException(file, "no associated image named '" + name + "'"
                     + (associated.isEmpty() ? "" : " (has " + String.join(", ", associated.keySet()) + ")"));
@@ -542,13 +584,22 @@ public final class TiffSource implements SlideSource {
         }
         long[] offsets = TiffParser.longs(in, d, offE, (int) strips);
         long[] counts = TiffParser.longs(in, d, cntE, (int) strips);
-        List<byte[]> data = new ArrayList<>();
         long total = 0;
         for (int i = 0; i < strips; i++) {
             total += counts[i];
             if (counts[i] < 0 || total > MAX_ASSOCIATED_BYTES) {
                 throw new SlideException(file, what + "too large (more than " + MAX_ASSOCIATED_BYTES + " bytes)");
             }
+        }
+        long samples = Math.max(1, im.samplesPerPixel());
+        long sampleBytes = Math.ceilDiv(Math.clamp(TiffParser.first(in, d, TiffParser.TAG_BITS_PER_SAMPLE, 8), 1, 64), 8);
+        long decoded = (long) w * h * samples * sampleBytes;
+        if (decoded > FREE_ASSOCIATED_DECODED_BYTES + DECODED_BYTES_PER_STORED_BYTE * total) {
+            throw new SlideException(file, what + w + "x" + h + " pixels of " + samples + " samples cannot come from the "
+                    + total + " bytes stored for it (damaged tags?)");
+        }
+        List<byte[]> data = new ArrayList<>();
+        for (int i = 0; i < strips; i++) {
             if (offsets[i] < 0 || offsets[i] > in.size() - counts[i]) {
                 throw new SlideException(file, what + "truncated TIFF: strip " + i + " at offset "
                         + Long.toUnsignedString(offsets[i]) + " (+" + counts[i] + " bytes) is past the end of the file ("
@@ -558,11 +609,9 @@ public final class TiffSource implements SlideSource {
         }
         try {
             if (im.compression() == COMPRESSION_JPEG) {
-                return decodeJpegStrips(in, im, data, w, h, (int) rps);
+                return jpegStrips(in, im, data, w, h, (int) rps);
             }
-            byte[] tiff = TiffRewriter.stripped(in.order(), TiffRewriter.decodingTags(in, d), w, h, (int) rps, data);
-            BufferedImage img = TileDecoder.standard().decode(tiff);
-            return Images.toIntRgb(img);
+            return TiffRewriter.stripped(in.order(), TiffRewriter.decodingTags(in, d), w, h, (int) rps, data);
         } catch (SlideException e) {
             throw e;
         } catch (IOException e) {
@@ -570,13 +619,24 @@ public final class TiffSource implements SlideSource {
         }
     }
 
-    /** Each JPEG strip is its own stream; decoded one by one onto the whole image. */
-    private static BufferedImage decodeJpegStrips(TiffFile in, Image im, List<byte[]> strips, int w, int h, int rps)
+    /**
+     * Each JPEG strip is its own stream. One strip is returned as a standalone JPEG; several have
+     * no single-stream form, so they are decoded one by one onto the whole image and returned as
+     * PNG (label and macro images are small; a thumbnail in strips is rare).
+     */
+    private static byte[] jpegStrips(TiffFile in, Image im, List<byte[]> strips, int w, int h, int rps)
             throws IOException {
         byte[] tables = null;
         TiffParser.Entry t = im.dir().entry(TiffParser.TAG_JPEG_TABLES);
         if (t != null) {
             tables = jpegTablesBody(in, im, TiffParser.raw(in, im.dir(), t, MAX_JPEG_TABLES_BYTES));
+        }
+        if (strips.size() == 1) {
+            byte[] jpeg = standaloneJpeg(tables, strips.getFirst(), im.photometric() == PHOTOMETRIC_RGB);
+            if (jpeg == null) {
+                throw new IOException("strip 0 is not a JPEG stream");
+            }
+            return jpeg;
         }
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
@@ -586,12 +646,15 @@ public final class TiffSource implements SlideSource {
                 if (jpeg == null) {
                     throw new IOException("strip " + i + " is not a JPEG stream");
                 }
-                g.drawImage(TileDecoder.standard().decode(jpeg), 0, i * rps, null);
+                // A strip is w x rps pixels (the last one maybe fewer); a larger one is damaged.
+                g.drawImage(TileDecoder.standard().decode(jpeg, w, rps), 0, i * rps, null);
             }
         } finally {
             g.dispose();
         }
-        return out;
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(out, "png", png);
+        return png.toByteArray();
     }
 
     @Override

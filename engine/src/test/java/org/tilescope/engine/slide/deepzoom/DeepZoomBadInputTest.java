@@ -134,6 +134,13 @@ class DeepZoomBadInputTest {
     }
 
     @Test
+    void tileSizeBelowSixteen() throws IOException {
+        Fixtures.DeepZoom dz = slide();
+        Files.writeString(dz.dzi(), Fixtures.dziXml("jpg", 1, 0, 300, 200));
+        Failures.openFails(dz.dzi(), dz.dzi(), "tile size 1x1 is below the minimum of 16 px");
+    }
+
+    @Test
     void negativeOverlap() throws IOException {
         Fixtures.DeepZoom dz = slide();
         Files.writeString(dz.dzi(), Fixtures.dziXml("jpg", 64, -1, 300, 200));

@@ -120,7 +120,7 @@ class FastPathSourceTest {
     void thumbnailIsAnAssociatedImage(FastPathLayout layout) throws IOException {
         Fixtures.FastPath fp = write(layout);
         try (SlideSource s = Slides.open(fp.dir())) {
-            BufferedImage thumb = s.readAssociated("thumbnail");
+            BufferedImage thumb = TileDecoder.standard().decode(s.readAssociated("thumbnail"));
             BufferedImage expected = fp.level(LEVELS - 1);
             assertEquals(expected.getWidth(), thumb.getWidth());
             assertEquals(expected.getHeight(), thumb.getHeight());

@@ -6,6 +6,7 @@ import org.tilescope.engine.slide.SlideException;
 import org.tilescope.engine.slide.SlideInfo;
 import org.tilescope.engine.slide.SlideSource;
 import org.tilescope.engine.slide.Slides;
+import org.tilescope.engine.slide.TileException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,11 +22,13 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -148,7 +151,7 @@ public class TiffSourceTest {
     void spliceMakesAbbreviatedStreamDecodable() throws IOException {
         BufferedImage img = TiffFixtures.pattern(64, 64, 1);
         TiffFixtures.Split split = TiffFixtures.split(TiffFixtures.jpeg(img, false));
-        byte[] body = java.util.Arrays.copyOf(split.tables(), split.tables().length - 2);
+        byte[] body = Arrays.copyOf(split.tables(), split.tables().length - 2);
         byte[] spliced = TiffSource.standaloneJpeg(body, split.abbreviated(), false);
         assertEquals(0xFF, spliced[0] & 0xFF);
         assertEquals(0xD8, spliced[1] & 0xFF);
@@ -317,12 +320,12 @@ public class TiffSourceTest {
             assertEquals(List.of("thumbnail", "label", "macro"), info.associated());
             assertTilesMatch(s, levels, JPEG_TOLERANCE);
 
-            BufferedImage th = s.readAssociated("thumbnail");
+            BufferedImage th = TileDecoder.standard().decode(s.readAssociated("thumbnail"));
             assertEquals(BufferedImage.TYPE_INT_RGB, th.getType());
             assertTrue(TiffFixtures.samePixels(th, 0, 0, thumb, 0, 0, 64, 48));
-            BufferedImage lb = s.readAssociated("label");
+            BufferedImage lb = TileDecoder.standard().decode(s.readAssociated("label"));
             assertTrue(TiffFixtures.samePixels(lb, 0, 0, label, 0, 0, 40, 30));
-            BufferedImage mc = s.readAssociated("macro");
+            BufferedImage mc = TileDecoder.standard().decode(s.readAssociated("macro"));
             assertEquals(96, mc.getWidth());
             assertEquals(40, mc.getHeight());
             assertTrue(TiffFixtures.meanAbsDiff(mc, 0, 0, macro, 0, 0, 96, 40) < JPEG_TOLERANCE);
@@ -348,7 +351,7 @@ public class TiffSourceTest {
         try (SlideSource s = Slides.open(write("g.tif", w.toBytes()))) {
             assertEquals(0.25, s.info().mpp().orElseThrow(), 1e-12);
             assertEquals(List.of("thumbnail"), s.info().associated());
-            assertTrue(TiffFixtures.samePixels(s.readAssociated("thumbnail"), 0, 0, thumb, 0, 0, 50, 25));
+            assertTrue(TiffFixtures.samePixels(TileDecoder.standard().decode(s.readAssociated("thumbnail")), 0, 0, thumb, 0, 0, 50, 25));
         }
     }
 
@@ -467,5 +470,45 @@ public class TiffSourceTest {
             assertEquals(32, edge.getWidth(), "edge tiles are padded to the full tile size");
             assertInstanceOf(TiffSource.class, s);
         }
+    }
+
+    @Test
+    void aRewrittenTiffIsNoticedAndItsTileFailuresSayTheirKind() throws Exception {
+        TiffTestWriter w = new TiffTestWriter(ByteOrder.LITTLE_ENDIAN, false);
+        rawLevel(w.add(), TiffFixtures.pattern(128, 128, 0), 32);
+        byte[] bytes = w.toBytes();
+        Path file = write("c.tif", bytes);
+        try (SlideSource s = Slides.open(file)) {
+            s.readTile(0, 1, 1);
+            assertFalse(s.changedOnDisk());
+            Files.write(file, Arrays.copyOf(bytes, bytes.length + 100));
+            long end = System.nanoTime() + 30_000_000_000L;
+            while (!s.changedOnDisk()) {
+                assertTrue(System.nanoTime() < end, "the change was never noticed");
+                LockSupport.parkNanos(20_000_000);
+            }
+        }
+    }
+
+    @Test
+    void aZeroByteCountIsAMissingTile() throws Exception {
+        TiffTestWriter w = new TiffTestWriter(ByteOrder.LITTLE_ENDIAN, false);
+        BufferedImage level = TiffFixtures.pattern(64, 64, 0);
+        List<byte[]> tiles = new ArrayList<>(TiffFixtures.tiles(level, 32, 32).stream().map(TiffFixtures::rawRgb).toList());
+        tiles.set(1, new byte[0]);
+        w.add().image(64, 64, 3, 8, 1, 2).tiles(32, 32, tiles);
+        try (SlideSource s = Slides.open(write("z.tif", w.toBytes()))) {
+            var e = assertThrows(TileException.class, () -> s.readTile(0, 1, 0));
+            assertEquals(TileException.Kind.MISSING, e.kind());
+        }
+    }
+
+    @Test
+    void tilesBelowTheMinimumSizeAreRefused() throws Exception {
+        TiffTestWriter w = new TiffTestWriter(ByteOrder.LITTLE_ENDIAN, false);
+        rawLevel(w.add(), TiffFixtures.pattern(64, 64, 0), 8);
+        Path file = write("t8.tif", w.toBytes());
+        SlideException e = assertThrows(SlideException.class, () -> Slides.open(file).close());
+        assertTrue(e.getMessage().contains("t8.tif") && e.getMessage().contains("minimum of 16"), e.getMessage());
     }
 }

@@ -1,4 +1,4 @@
-package org.tilescope.app.cli;
+package org.tilescope.app.render;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -13,11 +13,11 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 /** Writes PNG or JPEG by the output file's extension, atomically (temp file, then move). */
-final class ImageFiles {
+public final class ImageFiles {
     private ImageFiles() {
     }
 
-    static String formatOf(Path out) {
+    public static String formatOf(Path out) {
         String n = out.getFileName().toString().toLowerCase(Locale.ROOT);
         if (n.endsWith(".png")) {
             return "png";
@@ -28,7 +28,7 @@ final class ImageFiles {
         throw new IllegalArgumentException(out + ": output must end in .png, .jpg or .jpeg");
     }
 
-    static void write(BufferedImage img, Path out) throws IOException {
+    public static void write(BufferedImage img, Path out) throws IOException {
         String format = formatOf(out);
         Path abs = out.toAbsolutePath();
         Path dir = abs.getParent();
