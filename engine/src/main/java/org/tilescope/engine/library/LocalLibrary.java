@@ -230,13 +230,14 @@ final class LocalLibrary implements Library {
         StoredSlide s = snap.slide;
         SlideText text = SlideText.read(Path.of(path), s, snap.user);
         long tk = textKey(s.checksum(), snap.user.note());
-        String joined = text.joined();
+        String notes = text.notesText();
+        String joined = text.joined(notes);
         long estimate = SlideText.estimate(joined);
         boolean cached = s.tokensKey() == tk && s.tokensExact() >= 0;
         long exact = cached ? s.tokensExact() : TokenCounter.count(joined);
         long stamp = stamp(tk, snap.user.tags());
         IndexedDoc doc = new IndexedDoc(path, text.name(), s.format(), snap.user.tags(), String.join("\n", text.metadata()),
-                text.notesText(), String.join("\n", text.annotations()), tk, stamp);
+                notes, String.join("\n", text.annotations()), tk, stamp);
         return new Tokenized(path, tk, stamp, estimate, exact, !cached, doc, text.warnings());
     }
 
@@ -475,28 +476,29 @@ final class LocalLibrary implements Library {
     void persistNow(ScanRun timedFor) {
         long t0 = System.nanoTime();
         try {
-            if (!store.hasPending()) {
-                index.commit();
-                return; // nothing new: no write (a rescan that found no change costs no fsync)
+            if (store.hasPending()) {
+                LibraryStore.Outcome o = store.persist();
+                slideChangesSincePersist.set(0);
+                completeDurable(o.durableSeq(), null);
+                if (!o.merged().isEmpty()) {
+                    reindexMerged(o.merged());
+                }
             }
-            LibraryStore.Outcome o = store.persist();
-            slideChangesSincePersist.set(0);
-            completeDurable(o.durableSeq(), null);
-            if (!o.merged().isEmpty()) {
-                reindexMerged(o.merged());
-            }
-            index.commit();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, folders.data() + ": could not write the library: " + e.getMessage(), e);
             completeDurable(Long.MAX_VALUE, e);
-        } finally {
-            long spent = System.nanoTime() - t0;
-            if (timedFor != null) {
-                timedFor.addPersistNanos(spent);
-            } else {
-                for (ScanRun r : activeRuns) {
-                    r.addPersistNanos(spent); // the every-1,000-slides writes during a scan
-                }
+        }
+        try {
+            index.commit(); // derived data: a failure here loses nothing the store does not have
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "search index commit failed: " + e);
+        }
+        long spent = System.nanoTime() - t0;
+        if (timedFor != null) {
+            timedFor.addPersistNanos(spent);
+        } else {
+            for (ScanRun r : activeRuns) {
+                r.addPersistNanos(spent); // the every-1,000-slides writes during a scan
             }
         }
     }

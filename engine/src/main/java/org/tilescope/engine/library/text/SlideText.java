@@ -1,7 +1,6 @@
 package org.tilescope.engine.library.text;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,11 +75,16 @@ public record SlideText(String name, List<String> metadata, List<Note> notes, St
 
     /** What is tokenized: name, metadata, notes, annotation names, one per line. */
     public String joined() {
-        StringBuilder b = new StringBuilder(name).append('\n');
+        return joined(notesText());
+    }
+
+    /** {@link #joined()} with the notes already put together by {@link #notesText()}. */
+    public String joined(String notesText) {
+        StringBuilder b = new StringBuilder(name.length() + notesText.length() + 128).append(name).append('\n');
         for (String m : metadata) {
             b.append(m).append('\n');
         }
-        b.append(notesText());
+        b.append(notesText);
         for (String a : annotations) {
             b.append(a).append('\n');
         }
@@ -89,6 +93,25 @@ public record SlideText(String name, List<String> metadata, List<Note> notes, St
 
     /** The instant estimate: UTF-8 bytes / 4, rounded up. */
     public static long estimate(String text) {
-        return Math.ceilDiv(text.getBytes(StandardCharsets.UTF_8).length, 4);
+        return Math.ceilDiv(utf8Length(text), 4);
+    }
+
+    /** UTF-8 bytes of a string, counted without encoding it. */
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3; // a lone surrogate encodes as '?' (1 byte) in Java; 3 keeps the estimate an upper bound
+            }
+        }
+        return n;
     }
 }
