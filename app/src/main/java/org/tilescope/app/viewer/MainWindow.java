@@ -1,5 +1,6 @@
 package org.tilescope.app.viewer;
 
+import org.tilescope.app.annotate.AnnotationUi;
 import org.tilescope.app.jobs.MetricsView;
 import org.tilescope.app.jobs.ProgressPanel;
 import org.tilescope.app.navigator.SlideNavigator;
@@ -79,6 +80,9 @@ public final class MainWindow extends JFrame {
     private final InfoPanel info = new InfoPanel();
     private final JLabel statusPosition = new JLabel(" ");
     private final JLabel statusZoom = new JLabel(" ");
+    /** What annotation is selected and its measurements, or the annotations' latest message. */
+    private final JLabel statusAnnotation = new JLabel(" ");
+    private final AnnotationUi annotations;
     private final JProgressBar progress = new JProgressBar();
     private final JSplitPane right;
     private final Map<Long, ViewState> views = new HashMap<>();
@@ -152,6 +156,7 @@ public final class MainWindow extends JFrame {
         south.add(statusBar(), BorderLayout.SOUTH);
         add(south, BorderLayout.SOUTH);
         setJMenuBar(menus());
+        annotations = new AnnotationUi(this, pane, statusAnnotation);
         installWindowKeys();
         setTransferHandler(new DropHandler());
         pane.addViewListener(p -> updateStatus());
@@ -192,6 +197,10 @@ public final class MainWindow extends JFrame {
 
     public JLabel statusPosition() {
         return statusPosition;
+    }
+
+    public AnnotationUi annotations() {
+        return annotations;
     }
 
     public JLabel statusZoom() {
@@ -423,6 +432,7 @@ public final class MainWindow extends JFrame {
         east.setOpaque(false);
         JButton indicator = progressPanel.indicator();
         indicator.setMargin(new java.awt.Insets(0, 6, 0, 6));
+        east.add(statusAnnotation);
         east.add(indicator);
         east.add(progress);
         bar.add(east, BorderLayout.EAST);

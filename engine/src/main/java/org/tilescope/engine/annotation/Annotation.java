@@ -91,9 +91,13 @@ public record Annotation(String id, Geometry geometry, Shape shape, String objec
                 Measurements.NONE, Foreign.NONE);
     }
 
-    /** The same annotation with a new geometry; a rectangle or ellipse that no longer fits becomes a polygon. */
+    /**
+     * The same annotation with a new geometry, of the shape that geometry is: a rectangle stays
+     * one while it is one, an ellipse (which cannot be told from its outline) becomes a polygon.
+     * A move that keeps the shape passes it to {@link #withGeometry(Geometry, Shape)}.
+     */
     public Annotation withGeometry(Geometry g) {
-        Shape s = shape.fits(g) && (shape != Shape.RECTANGLE || Geometries.isRectangle(g)) ? shape : Shape.of(g);
+        Shape s = shape == Shape.RECTANGLE && Geometries.isRectangle(g) ? shape : Shape.of(g);
         return new Annotation(id, g, s, objectType, name, classification, locked, measurements, foreign);
     }
 

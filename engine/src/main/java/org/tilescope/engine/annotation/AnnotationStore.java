@@ -52,13 +52,14 @@ public final class AnnotationStore {
     }
 
     /**
-     * The per-user data folder: {@code $TILESCOPE_DATA}, else {@code $XDG_DATA_HOME/tilescope}, else
+     * The per-user data folder: {@code $TILESCOPE_DATA} (or the system property
+     * {@code tilescope.data}, which tests use), else {@code $XDG_DATA_HOME/tilescope}, else
      * {@code ~/.local/share/tilescope}. Relative values are ignored, as the XDG spec says.
      * (A shared resolver for Tilescope's folders is coming with the library; this one is private
      * to annotations until then.)
      */
     public static Path defaultDataDir() {
-        String own = System.getenv("TILESCOPE_DATA");
+        String own = System.getProperty("tilescope.data", System.getenv("TILESCOPE_DATA"));
         if (own != null && !own.isBlank() && Path.of(own).isAbsolute()) {
             return Path.of(own);
         }

@@ -69,6 +69,70 @@ public final class Geometries {
         return AffineTransformation.translationInstance(dx, dy).transform(g);
     }
 
+    /**
+     * The vertices a user can drag, in order: every position of every part, a ring's closing
+     * position (the same as its first) left out.
+     */
+    public static java.util.List<Coordinate> vertices(Geometry g) {
+        java.util.List<Coordinate> out = new java.util.ArrayList<>();
+        forEachSequence(g, (seq, closed) -> {
+            int n = closed ? seq.size() - 1 : seq.size();
+            for (int i = 0; i < n; i++) {
+                out.add(new Coordinate(seq.getX(i), seq.getY(i)));
+            }
+        });
+        return out;
+    }
+
+    /** A copy of {@code g} with vertex {@code index} (as {@link #vertices} counts) moved to (x, y). */
+    public static Geometry withVertex(Geometry g, int index, double x, double y) {
+        Geometry copy = g.copy();
+        int[] left = {index};
+        forEachSequence(copy, (seq, closed) -> {
+            int n = closed ? seq.size() - 1 : seq.size();
+            if (left[0] >= 0 && left[0] < n) {
+                int i = left[0];
+                seq.setOrdinate(i, 0, x);
+                seq.setOrdinate(i, 1, y);
+                if (closed && i == 0) {
+                    seq.setOrdinate(n, 0, x); // a ring stays closed
+                    seq.setOrdinate(n, 1, y);
+                }
+            }
+            left[0] -= n;
+        });
+        if (left[0] >= 0) {
+            throw new IllegalArgumentException("vertex " + index + " of " + vertices(g).size());
+        }
+        copy.geometryChanged();
+        return copy;
+    }
+
+    /** Each coordinate sequence of a geometry, parts in order; {@code closed} for polygon rings. */
+    public static void forEachSequence(Geometry g, SequenceVisitor v) {
+        for (int i = 0; i < g.getNumGeometries(); i++) {
+            Geometry part = g.getGeometryN(i);
+            if (part instanceof Polygon poly) {
+                v.visit(poly.getExteriorRing().getCoordinateSequence(), true);
+                for (int h = 0; h < poly.getNumInteriorRing(); h++) {
+                    v.visit(poly.getInteriorRingN(h).getCoordinateSequence(), true);
+                }
+            } else if (part instanceof LineString line) {
+                v.visit(line.getCoordinateSequence(), false);
+            } else if (part instanceof Point p) {
+                v.visit(p.getCoordinateSequence(), false);
+            } else if (part != g) {
+                forEachSequence(part, v);
+            }
+        }
+    }
+
+    /** Visits one coordinate sequence. */
+    @FunctionalInterface
+    public interface SequenceVisitor {
+        void visit(CoordinateSequence seq, boolean closed);
+    }
+
     /** True for a polygon without holes whose outline is an axis-aligned rectangle (QuPath's rectangles). */
     public static boolean isRectangle(Geometry g) {
         if (!(g instanceof Polygon p) || p.getNumInteriorRing() != 0) {
