@@ -1,6 +1,7 @@
 package org.tilescope.app;
 
 import java.io.PrintWriter;
+import org.tilescope.app.cli.AnnotationsCommand;
 import org.tilescope.app.cli.DoctorCommand;
 import org.tilescope.app.cli.InfoCommand;
 import org.tilescope.app.cli.RegionCommand;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
 /** The top-level command: subcommands for the command line. */
 @Command(name = "tilescope", mixinStandardHelpOptions = true, version = "Tilescope 0.1.0",
         description = "Viewer and tools for gigapixel tiled images: Deep Zoom, FastPATH, pyramidal TIFF and SVS.",
-        subcommands = {InfoCommand.class, RegionCommand.class, ThumbnailCommand.class, ViewCommand.class, DoctorCommand.class,
+        subcommands = {InfoCommand.class, RegionCommand.class, ThumbnailCommand.class, ViewCommand.class, AnnotationsCommand.class,
+                DoctorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TilescopeCommand implements Runnable {
 
