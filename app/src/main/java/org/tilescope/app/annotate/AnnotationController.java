@@ -66,6 +66,7 @@ public final class AnnotationController {
     private CompletableFuture<Void> loading = CompletableFuture.completedFuture(null);
     private Set<String> selection = Set.of();
     private String message = " ";
+    private long messageVersion;
     private BiConsumer<String, String> errors = (title, text) -> LOG.log(System.Logger.Level.WARNING, title + ": " + text);
 
     public AnnotationController(TilePane pane, AnnotationStore store) {
@@ -137,8 +138,14 @@ public final class AnnotationController {
         return message;
     }
 
+    /** Goes up with every message, so a repeated one still counts as new. */
+    public long messageVersion() {
+        return messageVersion;
+    }
+
     void say(String m) {
         message = m;
+        messageVersion++;
         fire();
     }
 

@@ -10,7 +10,6 @@ import java.awt.event.WindowEvent;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import javax.swing.AbstractAction;
 import javax.swing.ButtonGroup;
@@ -57,8 +56,7 @@ public final class AnnotationUi {
     private final AnnotationController controller;
     private final JLabel status;
     private final JToolBar toolbar = new JToolBar("Annotation tools");
-    private Set<String> lastSelection = Set.of();
-    private String lastMessage = " ";
+    private long lastMessageVersion;
 
     /**
      * @param window the main window (its menu bar must be set)
@@ -97,16 +95,18 @@ public final class AnnotationUi {
     }
 
     private void updateStatus() {
-        // the selection's measurements, or the latest message when that is newer
-        Set<String> sel = controller.layer().selected();
+        // a new message shows until the next change; otherwise the selection's measurements, or the count
+        long version = controller.messageVersion();
         String text;
-        if (!sel.equals(lastSelection) || controller.message().equals(lastMessage)) {
-            text = sel.isEmpty() ? controller.message() : controller.selectionText();
-        } else {
+        if (version != lastMessageVersion) {
             text = controller.message();
+        } else if (!controller.layer().selected().isEmpty()) {
+            text = controller.selectionText();
+        } else {
+            var set = controller.set();
+            text = set == null ? controller.message() : set.size() + (set.size() == 1 ? " annotation" : " annotations");
         }
-        lastSelection = sel;
-        lastMessage = controller.message();
+        lastMessageVersion = version;
         status.setText(text == null || text.isEmpty() ? " " : text);
     }
 

@@ -274,6 +274,9 @@ public final class GeoJsonReader {
         }
         Annotation.Shape shape = Annotation.Shape.of(g);
         if (f.geometry.ellipse && g instanceof Polygon) {
+            // as QuPath reads it: the ellipse in the outline's bounding box, whatever the outline's vertices
+            var e = g.getEnvelopeInternal();
+            g = Geometries.ellipse(e.getMinX(), e.getMinY(), e.getMaxX(), e.getMaxY());
             shape = Annotation.Shape.ELLIPSE;
         } else if (Geometries.isRectangle(g)) {
             shape = Annotation.Shape.RECTANGLE;

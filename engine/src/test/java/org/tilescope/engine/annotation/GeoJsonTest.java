@@ -165,6 +165,9 @@ class GeoJsonTest {
 
         Annotation ellipse = list.get(2);
         assertEquals(Annotation.Shape.ELLIPSE, ellipse.shape());
+        assertEquals(Geometries.ELLIPSE_POINTS + 1, ellipse.geometry().getNumPoints(),
+                "the ellipse in the outline's box, as QuPath rebuilds it (the file had a diamond)");
+        assertEquals(Math.PI * 500 * 500, ellipse.area(), Math.PI * 500 * 500 * 0.002);
 
         Annotation points = list.get(3);
         assertEquals(3, assertInstanceOf(MultiPoint.class, points.geometry()).getNumGeometries());
