@@ -1,6 +1,7 @@
 package org.tilescope.app;
 
 import java.io.PrintWriter;
+import org.tilescope.app.cli.AnnotationsCommand;
 import org.tilescope.app.cli.DoctorCommand;
 import org.tilescope.app.cli.ImportCommand;
 import org.tilescope.app.cli.InfoCommand;
@@ -21,8 +22,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tilescope", mixinStandardHelpOptions = true, versionProvider = AppVersion.class,
         description = "Viewer and tools for gigapixel tiled images: Deep Zoom, FastPATH, pyramidal TIFF and SVS.",
         subcommands = {InfoCommand.class, RegionCommand.class, ThumbnailCommand.class, ViewCommand.class, DoctorCommand.class,
-                ImportCommand.class, ScanCommand.class, SearchCommand.class, TagCommand.class, TagsCommand.class,
-                DuplicatesCommand.class, ContextCommand.class, CommandLine.HelpCommand.class})
+                ImportCommand.class, AnnotationsCommand.class, ScanCommand.class, SearchCommand.class, TagCommand.class,
+                TagsCommand.class, DuplicatesCommand.class, ContextCommand.class, CommandLine.HelpCommand.class})
 public final class TilescopeCommand implements Runnable {
 
     @Override

@@ -23,4 +23,10 @@ abstract class SlideCommand {
     URI location() {
         return SlideLocations.of(slide);
     }
+
+    /** The slide's local file or folder, or null for a URL (no sidecars to look beside). */
+    java.nio.file.Path localPath() {
+        URI u = location();
+        return "file".equalsIgnoreCase(u.getScheme()) ? java.nio.file.Path.of(u) : null;
+    }
 }

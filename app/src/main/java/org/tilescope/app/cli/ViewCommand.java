@@ -5,6 +5,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.tilescope.app.render.AnnotationLayer;
 import org.tilescope.app.render.LayerStack;
 import org.tilescope.app.render.OverviewLayer;
 import org.tilescope.app.render.ScaleBarLayer;
@@ -13,7 +14,13 @@ import org.tilescope.app.render.ViewState;
 import org.tilescope.engine.cache.CacheSizes;
 import org.tilescope.engine.cache.SlideHandle;
 import org.tilescope.engine.cache.TilePipeline;
+import org.tilescope.engine.annotation.AnnotationSet;
+import org.tilescope.engine.annotation.AnnotationStore;
+import org.tilescope.engine.annotation.GeoJsonReader;
 import org.tilescope.engine.decode.TileDecoder;
+import org.tilescope.engine.slide.ContentFingerprint;
+import org.tilescope.engine.slide.SlideSource;
+import org.tilescope.engine.slide.Slides;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,9 +38,13 @@ public final class ViewCommand extends SlideCommand implements Callable<Integer>
     @Option(names = "--out", required = true, description = "Output .png file.")
     Path out;
     @Option(names = "--layers", split = ",", paramLabel = "LAYER",
-            description = "Layers drawn over the view, as the viewer draws them: scale-bar, overview (default: none, "
-                    + "so zoom 1 gives exactly the pixels of region).")
+            description = "Layers drawn over the view, as the viewer draws them: scale-bar, overview, annotations "
+                    + "(the slide's stored ones, else its NAME.geojson) (default: none, so zoom 1 gives exactly the "
+                    + "pixels of region).")
     List<String> layerNames = List.of();
+    @Option(names = "--annotations", paramLabel = "FILE",
+            description = "Draw the annotations of this GeoJSON file (QuPath's format) over the view.")
+    Path annotationFile;
 
     @Override
     public Integer call() throws Exception {
@@ -55,13 +66,15 @@ public final class ViewCommand extends SlideCommand implements Callable<Integer>
         if (!(zoom > 0) || zoom > 64) {
             throw new IllegalArgumentException("--zoom must be above 0 and at most 64");
         }
+        // read annotation files first: a bad one is an error before any rendering
+        LayerStack stack = layers(layerNames, location(), localPath(), annotationFile);
         try (TilePipeline pipeline = new TilePipeline(CacheSizes.fromEnvironment(), TileDecoder.standard(),
                 Runtime.getRuntime().availableProcessors(), 8, 8)) {
             SlideHandle h0 = pipeline.open(location());
             ViewState view = SlideRenderer.viewAt(cx, cy, zoom, w, h);
             BufferedImage img = SlideRenderer.export(pipeline, h0, view, w, h);
-            if (!layerNames.isEmpty()) {
-                SlideRenderer.paintLayers(img, h0, view, layers(layerNames));
+            if (!stack.layers().isEmpty()) {
+                SlideRenderer.paintLayers(img, h0, view, stack);
             }
             ImageFiles.write(img, out);
             long failed = pipeline.stats().failedTiles();
@@ -74,15 +87,27 @@ public final class ViewCommand extends SlideCommand implements Callable<Integer>
         return 0;
     }
 
-    private static LayerStack layers(List<String> names) {
+    private static LayerStack layers(List<String> names, java.net.URI location, Path slide, Path annotationFile)
+            throws Exception {
         LayerStack stack = new LayerStack();
+        boolean annotations = false;
         for (String n : names) {
             switch (n.trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "scale-bar", "scalebar" -> stack.add(new ScaleBarLayer());
                 case "overview" -> stack.add(new OverviewLayer());
+                case "annotations" -> annotations = true;
                 default -> throw new IllegalArgumentException("--layers: unknown layer '" + n
-                        + "' (scale-bar, overview)");
+                        + "' (scale-bar, overview, annotations)");
             }
+        }
+        if (annotationFile != null) {
+            stack.add(new AnnotationLayer(new AnnotationSet(GeoJsonReader.read(annotationFile))));
+        } else if (annotations) {
+            ContentFingerprint fp;
+            try (SlideSource src = Slides.open(location)) {
+                fp = ContentFingerprint.of(src);
+            }
+            stack.add(new AnnotationLayer(new AnnotationSet(AnnotationStore.openDefault().load(fp, slide).annotations())));
         }
         return stack;
     }

@@ -2,6 +2,7 @@ package org.tilescope.app.viewer;
 
 import org.tilescope.app.importing.ImportDialog;
 import org.tilescope.app.cli.SlideLocations;
+import org.tilescope.app.annotate.AnnotationUi;
 import org.tilescope.app.jobs.MetricsView;
 import org.tilescope.app.library.LibraryUi;
 import org.tilescope.app.jobs.ProgressPanel;
@@ -81,6 +82,9 @@ public final class MainWindow extends JFrame {
     private final InfoPanel info = new InfoPanel();
     private final JLabel statusPosition = new JLabel(" ");
     private final JLabel statusZoom = new JLabel(" ");
+    /** What annotation is selected and its measurements, or the annotations' latest message. */
+    private final JLabel statusAnnotation = new JLabel(" ");
+    private final AnnotationUi annotations;
     private final JProgressBar progress = new JProgressBar();
     /** Updates the status bar's progress while the current slide's generated levels are made (EDT). */
     private javax.swing.Timer pyramidWatch;
@@ -183,6 +187,7 @@ public final class MainWindow extends JFrame {
         if (library != null) {
             library.addMenuItems(getJMenuBar(), this);
         }
+        annotations = new AnnotationUi(this, pane, statusAnnotation);
         installWindowKeys();
         setTransferHandler(new DropHandler());
         pane.addViewListener(p -> updateStatus());
@@ -228,6 +233,10 @@ public final class MainWindow extends JFrame {
 
     public JLabel statusPosition() {
         return statusPosition;
+    }
+
+    public AnnotationUi annotations() {
+        return annotations;
     }
 
     public JLabel statusZoom() {
@@ -569,6 +578,7 @@ public final class MainWindow extends JFrame {
         east.add(statusNotice);
         JButton indicator = progressPanel.indicator();
         indicator.setMargin(new java.awt.Insets(0, 6, 0, 6));
+        east.add(statusAnnotation);
         east.add(indicator);
         east.add(progress);
         bar.add(east, BorderLayout.EAST);

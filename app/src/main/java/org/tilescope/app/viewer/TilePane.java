@@ -532,6 +532,9 @@ public final class TilePane extends JComponent {
         @Override
         public void mouseMoved(MouseEvent e) {
             updateCursor(e);
+            if (view != null) {
+                tool.moved(TilePane.this, e);
+            }
         }
 
         @Override

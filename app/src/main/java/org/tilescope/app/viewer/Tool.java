@@ -39,6 +39,10 @@ public interface Tool {
     default void clicked(TilePane pane, MouseEvent e) {
     }
 
+    /** The mouse moved with no button down (drawing tools follow it with a rubber band). */
+    default void moved(TilePane pane, MouseEvent e) {
+    }
+
     /** True while the tool moves the view by hand: frames then favour speed over smoothing. */
     default boolean moving() {
         return false;
