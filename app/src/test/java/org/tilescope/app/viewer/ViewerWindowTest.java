@@ -145,6 +145,13 @@ public class ViewerWindowTest {
     @BeforeEach
     void open() throws Exception {
         VIOLATIONS.clear();
+        // windows and dialogs other test classes left in this JVM would hold the keyboard focus
+        Edt.call(() -> {
+            for (java.awt.Window w : java.awt.Window.getWindows()) {
+                w.dispose();
+            }
+            return null;
+        });
         pipeline = new TilePipeline(new CacheSizes(256L << 20, 256L << 20), TileDecoder.standard(), 2, 4, 16);
         settings = new Settings(dir.resolve("config"));
         window = Edt.call(() -> {
