@@ -67,6 +67,15 @@ else
   echo "bench: no display and no xvfb-run: skipping the viewer run (apt-get install xvfb)" >&2
 fi
 
+echo "== annotations: frame time with 100,000 objects vs without, in a window and offscreen =="
+run_annot=( "$java" -Xmx4g -cp benchmarks/target/benchmarks.jar org.tilescope.benchmarks.ui.AnnotationPaintRun 100000 30 )
+if [ -n "${DISPLAY:-}" ]; then
+  "${run_annot[@]}" window
+elif command -v xvfb-run >/dev/null; then
+  xvfb-run -a -s "-screen 0 2000x1200x24" "${run_annot[@]}" window
+fi
+"${run_annot[@]}"
+
 echo "== background preload: foreground tile latency, preload MB/s vs cat, switch after preload =="
 TILESCOPE_CORPUS="$corpus" TILESCOPE_BIG="$big" benchmarks/scripts/preload-bench.sh
 

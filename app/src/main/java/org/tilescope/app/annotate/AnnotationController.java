@@ -73,6 +73,7 @@ public final class AnnotationController {
         this.pane = pane;
         this.store = store;
         pane.layers().add(layer);
+        layer.setRepaint(pane::repaint);
         tools.add(new SelectTool(this));
         tools.add(new PointTool(this));
         tools.add(new ShapeTool(this, ShapeTool.Kind.RECTANGLE));

@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.Shape;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Ellipse2D;
@@ -50,6 +51,8 @@ public final class AnnotationLayer implements Layer {
     public static final double DOT_BELOW = 4;
     /** Names are written on objects at least this wide or high on screen. */
     public static final double NAME_ABOVE = 60;
+    /** Objects under this many screen pixels are outlined thin and without antialiasing. */
+    public static final double SMALL_BELOW = 16;
     /** Pick tolerance and handle size, screen pixels. */
     public static final double PICK_PIXELS = 5;
     public static final Color DEFAULT_COLOUR = new Color(255, 40, 40);
@@ -64,6 +67,7 @@ public final class AnnotationLayer implements Layer {
     private volatile boolean visible = true;
     private volatile boolean names = true;
     private volatile Shape draft;
+    private volatile AnnotationOverlay overlay;
     /** The dot buffer is reused; a painter on another thread (an export) takes its own. */
     private final AtomicReference<BufferedImage> dotBuffer = new AtomicReference<>();
 
@@ -181,23 +185,42 @@ public final class AnnotationLayer implements Layer {
 
     // ---------------------------------------------------------------- painting
 
+    /**
+     * What a rendering of the objects depends on besides the view: taken once per frame so a
+     * background rendering draws exactly what its cache key says.
+     */
+    record Style(AnnotationSet set, long version, Set<String> selected, int fillAlpha, boolean names) {
+    }
+
+    Style style() {
+        AnnotationSet s = set;
+        return s == null ? null : new Style(s, s.version(), selected, (int) Math.round(fillOpacity * 255), names);
+    }
+
+    /**
+     * Lets the viewer keep the objects' rendering as an image (see {@link AnnotationOverlay}):
+     * repaints at rest cost one image draw, and a view that moves shows the last rendering moved
+     * along while a fresh one is made off the event thread. {@code repaint} is called when it is
+     * ready. Exports and other threads always paint directly.
+     */
+    public void setRepaint(Runnable repaint) {
+        overlay = repaint == null ? null : new AnnotationOverlay(this, repaint);
+    }
+
     @Override
     public void paint(Graphics2D g, LayerContext ctx) {
-        AnnotationSet s = set;
+        Style st = style();
+        if (st != null) {
+            AnnotationOverlay o = overlay;
+            if (o != null && javax.swing.SwingUtilities.isEventDispatchThread()) {
+                o.paint(g, ctx, st);
+            } else {
+                paintObjects(g, ctx, st);
+            }
+        }
         Shape d = draft;
-        if (s == null && d == null) {
-            return;
-        }
-        AffineTransform t = ctx.slideToScreen();
-        double ds = ctx.view().downsample();
-        if (s != null) {
-            Rectangle2D vis = ctx.view().visibleSlideRect(ctx.width(), ctx.height());
-            double margin = (POINT_RADIUS + 4) * ds;
-            List<Annotation> items = s.query(new Envelope(vis.getMinX() - margin, vis.getMaxX() + margin,
-                    vis.getMinY() - margin, vis.getMaxY() + margin));
-            paintItems(g, ctx, t, ds, items);
-        }
         if (d != null) {
+            AffineTransform t = ctx.slideToScreen();
             g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10, new float[] {6, 4}, 0));
             g.setColor(Color.BLACK);
             Shape screen = t.createTransformedShape(d);
@@ -208,15 +231,37 @@ public final class AnnotationLayer implements Layer {
         }
     }
 
-    private void paintItems(Graphics2D g, LayerContext ctx, AffineTransform t, double ds, List<Annotation> items) {
-        Set<String> sel = selected;
+    /** Draws every object in the view now, never from a kept image (what an export does; benchmarks). */
+    public void paintAll(Graphics2D g, LayerContext ctx) {
+        Style st = style();
+        if (st != null) {
+            paintObjects(g, ctx, st);
+        }
+    }
+
+    /** Draws the objects in the view (any thread). */
+    void paintObjects(Graphics2D g, LayerContext ctx, Style st) {
+        AffineTransform t = ctx.slideToScreen();
+        double ds = ctx.view().downsample();
+        Rectangle2D vis = ctx.view().visibleSlideRect(ctx.width(), ctx.height());
+        double margin = (POINT_RADIUS + 4) * ds;
+        List<Annotation> items = st.set().query(new Envelope(vis.getMinX() - margin, vis.getMaxX() + margin,
+                vis.getMinY() - margin, vis.getMaxY() + margin));
+        paintItems(g, ctx, t, ds, items, st);
+    }
+
+    private void paintItems(Graphics2D g, LayerContext ctx, AffineTransform t, double ds, List<Annotation> items, Style st) {
+        Set<String> sel = st.selected();
+        boolean names = st.names();
         double[] m = new double[6];
         t.getMatrix(m);
         Dots dots = null;
         List<Annotation> selectedItems = new ArrayList<>();
         List<Annotation> labelled = new ArrayList<>();
         BasicStroke outline = new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
-        int fillAlpha = (int) Math.round(fillOpacity * 255);
+        BasicStroke thin = new BasicStroke(1f);
+        int fillAlpha = st.fillAlpha();
+        Object aa = g.getRenderingHint(RenderingHints.KEY_ANTIALIASING);
         for (Annotation a : items) {
             if (sel.contains(a.id())) {
                 selectedItems.add(a); // drawn last, on top
@@ -224,17 +269,27 @@ public final class AnnotationLayer implements Layer {
             }
             Envelope e = a.geometry().getEnvelopeInternal();
             double size = Math.max(e.getWidth(), e.getHeight()) / ds;
-            Color c = colour(a);
             if (size < DOT_BELOW && a.shape() != Annotation.Shape.POINTS) {
                 if (dots == null) {
                     dots = new Dots(ctx.width(), ctx.height());
                 }
                 double cx = (e.getMinX() + e.getMaxX()) / 2;
                 double cy = (e.getMinY() + e.getMaxY()) / 2;
-                dots.dot(m[0] * cx + m[2] * cy + m[4], m[1] * cx + m[3] * cy + m[5], c.getRGB());
+                AnnotationClass k = a.classification();
+                dots.dot(m[0] * cx + m[2] * cy + m[4], m[1] * cx + m[3] * cy + m[5],
+                        k == null ? DEFAULT_COLOUR.getRGB() : 0xFF000000 | k.argb());
                 continue;
             }
-            drawGeometry(g, a.geometry(), c, m, outline, fillAlpha, false);
+            Color c = colour(a);
+            if (size < SMALL_BELOW && a.shape() != Annotation.Shape.POINTS) {
+                // cells and other small things: a one-pixel outline without antialiasing costs a
+                // fraction of a smooth two-pixel one and looks the same at this size
+                g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
+                drawGeometry(g, a.geometry(), c, m, thin, fillAlpha, false);
+                g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, aa);
+            } else {
+                drawGeometry(g, a.geometry(), c, m, outline, fillAlpha, false);
+            }
             if (names && a.name() != null && size >= NAME_ABOVE && labelled.size() < MAX_LABELS) {
                 labelled.add(a);
             }
@@ -355,7 +410,9 @@ public final class AnnotationLayer implements Layer {
         if (labelled.isEmpty()) {
             return;
         }
-        g.setFont(ctx.font().deriveFont(Font.BOLD, 12f));
+        // a pane outside a window has no font yet
+        Font base = ctx.font() != null ? ctx.font() : new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+        g.setFont(base.deriveFont(Font.BOLD, 12f));
         FontMetrics fm = g.getFontMetrics();
         for (Annotation a : labelled) {
             Point interior = a.isArea() ? a.geometry().getInteriorPoint() : null;
