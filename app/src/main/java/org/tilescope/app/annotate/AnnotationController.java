@@ -49,14 +49,18 @@ public final class AnnotationController {
     static final long SAVE_DELAY_MS = 200;
 
     /** The annotations of one slide and where they are stored. */
-    private record Current(SlideHandle slide, ContentFingerprint fingerprint, AnnotationSet set, boolean writable) {
+    private record Current(SlideHandle slide, ContentFingerprint fingerprint, AnnotationSet set, boolean writable,
+                           AtomicBoolean dirty) {
+        Current(SlideHandle slide, ContentFingerprint fingerprint, AnnotationSet set, boolean writable) {
+            this(slide, fingerprint, set, writable, new AtomicBoolean());
+        }
     }
 
     private final TilePane pane;
     private final AnnotationStore store;
     private final AnnotationLayer layer = new AnnotationLayer();
     private final ScheduledExecutorService io = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("tilescope-annotations").daemon(true).factory());
+            Thread.ofPlatform().name("tilescope-annotations").daemon(false).factory());
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final List<Tool> tools = new ArrayList<>();
     private final AtomicBoolean saveQueued = new AtomicBoolean();
@@ -72,6 +76,16 @@ public final class AnnotationController {
     public AnnotationController(TilePane pane, AnnotationStore store) {
         this.pane = pane;
         this.store = store;
+        // the viewer ends with System.exit when its window closes (and a SIGTERM ends it too):
+        // queued saves still get written, within a bound
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("tilescope-annotations-exit").unstarted(() -> {
+            io.shutdown();
+            try {
+                io.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
         pane.layers().add(layer);
         layer.setRepaint(pane::repaint);
         tools.add(new SelectTool(this));
@@ -220,6 +234,7 @@ public final class AnnotationController {
     private void changed() {
         Current c = current;
         if (c != null && c.writable()) {
+            c.dirty().set(true);
             scheduleSave(c);
         }
         // edits may come from any thread (tests, scripts); the view and the listeners are the EDT's
@@ -232,7 +247,7 @@ public final class AnnotationController {
     }
 
     private void scheduleSave(Current c) {
-        if (saveQueued.compareAndSet(false, true)) {
+        if (!io.isShutdown() && saveQueued.compareAndSet(false, true)) {
             io.schedule(() -> {
                 saveQueued.set(false);
                 write(c);
@@ -241,15 +256,20 @@ public final class AnnotationController {
     }
 
     private void saveNow(Current c) {
-        if (c.writable()) {
+        if (c.writable() && !io.isShutdown()) {
             io.execute(() -> write(c));
         }
     }
 
+    /** Writes the set if it changed since the last write: a slide only looked at leaves no file (its sidecar stays in charge). */
     private void write(Current c) {
+        if (!c.dirty().getAndSet(false)) {
+            return;
+        }
         try {
             store.save(c.fingerprint(), c.slide().info().name(), c.set().all());
         } catch (IOException | RuntimeException e) {
+            c.dirty().set(true);
             LOG.log(System.Logger.Level.WARNING, "annotations of " + c.slide().info().where() + " not saved: " + e.getMessage());
             Edt.run(() -> say("Annotations NOT saved: " + e.getMessage()));
         }
@@ -266,14 +286,26 @@ public final class AnnotationController {
         }
     }
 
-    /** Saves what is pending and stops the background thread. */
+    /**
+     * Queues a last save and lets the background thread finish and stop. It does not wait: the
+     * window closes without blocking the event thread. The thread is not a daemon, so the VM
+     * stays up until what is queued (delayed saves too) is written, and on System.exit a shutdown
+     * hook waits for it (up to 10 s).
+     */
     public void dispose() {
+        if (io.isShutdown()) {
+            return;
+        }
         Current c = current;
         if (c != null) {
             saveNow(c);
         }
-        flush();
         io.shutdown();
+    }
+
+    /** After {@link #dispose}: waits until the last save is written (tests). */
+    public boolean awaitStopped(long timeout, TimeUnit unit) throws InterruptedException {
+        return io.awaitTermination(timeout, unit);
     }
 
     // ---------------------------------------------------------------- selection

@@ -75,12 +75,13 @@ class AnnotationToolsTest {
     }
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         Edt.call(() -> {
             pane.dispose();
             return null;
         });
         c.dispose();
+        assertTrue(c.awaitStopped(30, TimeUnit.SECONDS), "the last save is written");
         pipeline.close();
     }
 
@@ -353,7 +354,18 @@ class AnnotationToolsTest {
                 return null;
             });
             c2.dispose();
+            assertTrue(c2.awaitStopped(30, TimeUnit.SECONDS));
         }
+    }
+
+    @Test
+    void aSlideOnlyLookedAtLeavesNoFile() throws Exception {
+        Path file = store.file(org.tilescope.engine.slide.ContentFingerprint.of(
+                org.tilescope.engine.slide.Slides.open(slide.location())));
+        view(new ViewState(1000, 1000, 4, 1, false));
+        c.dispose();
+        assertTrue(c.awaitStopped(30, TimeUnit.SECONDS));
+        assertFalse(java.nio.file.Files.exists(file), "nothing changed, nothing written: a sidecar stays in charge");
     }
 
     @Test
