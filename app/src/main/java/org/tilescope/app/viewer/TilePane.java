@@ -423,6 +423,49 @@ public final class TilePane extends JComponent {
         PaintPlan plan = scheduler.update(SlideRenderer.viewport(view, w, h, deviceScale, vel[0], vel[1], generation));
         lastPlan = plan;
         SlideRenderer.paint(g, slide.info(), view, plan, w, h, !inMotion());
+        if (plan.tiles().isEmpty() && plan.base() == null && slide.ready().isCompletedExceptionally()) {
+            paintUnreadable(g, w, h, slide.ready().exceptionNow());
+        }
+    }
+
+    /**
+     * A slide none of whose coarse tiles reads: not a white page that looks like an empty slide,
+     * but a hatched one that says why (once per frame, from what the pipeline already knows).
+     */
+    static void paintUnreadable(Graphics2D g0, int w, int h, Throwable why) {
+        Graphics2D g = (Graphics2D) g0.create();
+        try {
+            g.setColor(new java.awt.Color(0xE6E6E6));
+            g.fillRect(0, 0, w, h);
+            g.setColor(new java.awt.Color(0xC8C8C8));
+            g.setStroke(new java.awt.BasicStroke(6f));
+            for (int x = -h; x < w; x += 28) {
+                g.drawLine(x, h, x + h, 0);
+            }
+            String reason = why.getMessage() == null ? why.toString() : why.getMessage();
+            String[] lines = {"This slide cannot be read", reason};
+            g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING,
+                    java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setFont(g.getFont().deriveFont(java.awt.Font.BOLD, 15f));
+            java.awt.FontMetrics fm = g.getFontMetrics();
+            int boxW = 0;
+            for (String l : lines) {
+                boxW = Math.max(boxW, fm.stringWidth(l));
+            }
+            boxW = Math.min(w - 20, boxW + 32);
+            int boxH = fm.getHeight() * lines.length + 24;
+            int x = (w - boxW) / 2;
+            int y = (h - boxH) / 2;
+            g.setColor(new java.awt.Color(255, 255, 255, 235));
+            g.fillRoundRect(x, y, boxW, boxH, 12, 12);
+            g.setColor(new java.awt.Color(0xB00020));
+            g.drawString(lines[0], x + 16, y + 12 + fm.getAscent());
+            g.setColor(java.awt.Color.DARK_GRAY);
+            g.setFont(g.getFont().deriveFont(java.awt.Font.PLAIN, 13f));
+            g.drawString(reason, x + 16, y + 12 + fm.getHeight() + g.getFontMetrics().getAscent());
+        } finally {
+            g.dispose();
+        }
     }
 
     /** True while the view moves (drag, fling, zoom steps): frames then favour speed over smoothing. */
