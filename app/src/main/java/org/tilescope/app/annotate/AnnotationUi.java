@@ -50,7 +50,7 @@ public final class AnnotationUi {
             P: polygon (click vertices, double-click, Enter or click the first vertex to close; or drag freehand)
             B: brush (inside the selected area: adds to it; Alt: erases from it)
             Delete / Backspace: delete selected      Escape: stop drawing, deselect
-            Ctrl+Z: undo      Ctrl+Shift+Z or Ctrl+Y: redo      Ctrl+L: lock / unlock      F2: rename""";
+            Ctrl+Z: undo      Ctrl+Shift+Z or Ctrl+Y: redo      Ctrl+Shift+L: lock / unlock      F2: rename""";
 
     private final JFrame window;
     private final AnnotationController controller;
@@ -140,7 +140,7 @@ public final class AnnotationUi {
         menu.add(undo);
         menu.add(redo);
         menu.add(item("Delete Selected", KeyStroke.getKeyStroke(KeyEvent.VK_DELETE, 0), e -> whenNotTyping(controller::deleteSelected)));
-        menu.add(item("Lock / Unlock", KeyStroke.getKeyStroke(KeyEvent.VK_L, menuKey), e -> controller.toggleLock()));
+        menu.add(item("Lock / Unlock", KeyStroke.getKeyStroke(KeyEvent.VK_L, menuKey | InputEvent.SHIFT_DOWN_MASK), e -> controller.toggleLock()));
         menu.add(item("Rename…", KeyStroke.getKeyStroke(KeyEvent.VK_F2, 0), e -> rename()));
         JMenu classes = new JMenu("Set Class");
         menu.add(classes);
@@ -165,6 +165,8 @@ public final class AnnotationUi {
         menu.add(fill);
         menu.add(names);
         menu.addSeparator();
+        menu.add(item("Annotation List…", KeyStroke.getKeyStroke(KeyEvent.VK_A, menuKey | InputEvent.SHIFT_DOWN_MASK),
+                e -> showList()));
         menu.add(item("Annotation Keys", null, e -> JOptionPane.showMessageDialog(window, KEYS, "Annotation keys",
                 JOptionPane.INFORMATION_MESSAGE)));
         menu.addMenuListener(new MenuListener() {
@@ -338,5 +340,19 @@ public final class AnnotationUi {
         }
         i.addActionListener(a::accept);
         return i;
+    }
+
+    private javax.swing.JDialog listDialog;
+
+    /** The annotation list in a window of its own beside the viewer (non-modal; kept once made). */
+    public AnnotationList showList() {
+        if (listDialog == null) {
+            listDialog = new javax.swing.JDialog(window, "Annotations", false);
+            listDialog.add(new AnnotationList(controller));
+            listDialog.pack();
+            listDialog.setLocationRelativeTo(window);
+        }
+        listDialog.setVisible(true);
+        return (AnnotationList) listDialog.getContentPane().getComponent(0);
     }
 }

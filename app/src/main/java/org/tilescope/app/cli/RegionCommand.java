@@ -12,6 +12,10 @@ import org.tilescope.engine.slide.SlideSource;
 import org.tilescope.engine.slide.Slides;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.tilescope.app.render.AnnotationLayer;
+import org.tilescope.app.render.LayerStack;
+import org.tilescope.app.render.SlideRenderer;
+import org.tilescope.app.render.ViewState;
 
 @Command(name = "region", mixinStandardHelpOptions = true,
         description = {"Write a rectangle of a slide to an image file.",
@@ -30,6 +34,9 @@ public final class RegionCommand extends SlideCommand implements Callable<Intege
     int height;
     @Option(names = "--out", required = true, description = "Output file, .png or .jpg.")
     Path out;
+    @Option(names = "--annotations", arity = "0..1", fallbackValue = "", paramLabel = "F.geojson",
+            description = "Draw annotations over the region: the slide's stored ones (or its sidecar), or those of a file.")
+    String annotations;
 
     @Override
     public Integer call() throws Exception {
@@ -45,7 +52,16 @@ public final class RegionCommand extends SlideCommand implements Callable<Intege
                 throw new IllegalArgumentException("--width and --height must be positive and the region at most "
                         + RegionReader.MAX_PIXELS + " pixels");
             }
+            // read annotation files first: a bad one is an error before any rendering
+            AnnotationLayer drawn = annotations == null ? null : ViewCommand.annotationLayer(location(), localPath(),
+                    annotations.isEmpty() ? null : Path.of(annotations));
             Region r = new RegionReader(src).read(level, x, y, width, height);
+            if (drawn != null) {
+                // the region's top-left is level-0 (x, y), one pixel a level pixel: the view that shows exactly that
+                double ds = info.level(level).downsample();
+                ViewState view = new ViewState(x + width * ds / 2, y + height * ds / 2, ds, 0, false);
+                SlideRenderer.paintLayers(r.image(), info, null, view, new LayerStack().add(drawn));
+            }
             ImageFiles.write(r.image(), out);
             return reportFailures(r, spec.commandLine().getErr());
         }

@@ -100,15 +100,25 @@ public final class ViewCommand extends SlideCommand implements Callable<Integer>
                         + "' (scale-bar, overview, annotations)");
             }
         }
-        if (annotationFile != null) {
-            stack.add(new AnnotationLayer(new AnnotationSet(GeoJsonReader.read(annotationFile))));
-        } else if (annotations) {
-            ContentFingerprint fp;
-            try (SlideSource src = Slides.open(location)) {
-                fp = ContentFingerprint.of(src);
-            }
-            stack.add(new AnnotationLayer(new AnnotationSet(AnnotationStore.openDefault().load(fp, slide).annotations())));
+        if (annotationFile != null || annotations) {
+            stack.add(annotationLayer(location, slide, annotationFile));
         }
         return stack;
+    }
+
+    /**
+     * The annotations to draw over a slide: those of a GeoJSON file when one is given, else the
+     * ones stored for the slide (by its content fingerprint), else its sidecar. Read before any
+     * rendering, so a bad file is an error first.
+     */
+    static AnnotationLayer annotationLayer(java.net.URI location, Path slide, Path annotationFile) throws Exception {
+        if (annotationFile != null) {
+            return new AnnotationLayer(new AnnotationSet(GeoJsonReader.read(annotationFile)));
+        }
+        ContentFingerprint fp;
+        try (SlideSource src = Slides.open(location)) {
+            fp = ContentFingerprint.of(src);
+        }
+        return new AnnotationLayer(new AnnotationSet(AnnotationStore.openDefault().load(fp, slide).annotations()));
     }
 }

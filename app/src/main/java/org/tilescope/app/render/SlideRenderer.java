@@ -150,9 +150,15 @@ public final class SlideRenderer {
      * bar in an export, annotations, or whatever the command line asks for.
      */
     public static void paintLayers(BufferedImage img, SlideHandle slide, ViewState view, LayerStack layers) {
+        paintLayers(img, slide.info(), slide.thumbnail(), view, layers);
+    }
+
+    /** As above for a slide read without the pipeline (a region): no thumbnail, so no overview. */
+    public static void paintLayers(BufferedImage img, SlideInfo info, BufferedImage thumbnail, ViewState view,
+                                   LayerStack layers) {
         Graphics2D g = img.createGraphics();
         try {
-            layers.paint(g, new LayerContext(slide.info(), view, img.getWidth(), img.getHeight(), slide.thumbnail(),
+            layers.paint(g, new LayerContext(info, view, img.getWidth(), img.getHeight(), thumbnail,
                     new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
         } finally {
             g.dispose();
