@@ -3,14 +3,12 @@ package org.tilescope.engine.decode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.Iterator;
 import javax.imageio.IIOException;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.metadata.IIOInvalidTreeException;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
-import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
@@ -31,7 +29,7 @@ final class ImageIoTileEncoder implements TileEncoder {
 
     @Override
     public byte[] encode(BufferedImage image) throws IOException {
-        ImageWriter writer = jdkJpegWriter();
+        ImageWriter writer = Images.jdkJpegWriter();
         ByteArrayOutputStream out = new ByteArrayOutputStream(32 << 10);
         try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
             writer.setOutput(ios);
@@ -69,23 +67,5 @@ final class ImageIoTileEncoder implements TileEncoder {
         } catch (IIOInvalidTreeException | IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /** The JDK's writer rather than a plugin's: it writes plain JFIF that every decoder reads. */
-    private static ImageWriter jdkJpegWriter() throws IIOException {
-        ImageWriter fallback = null;
-        for (Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("jpeg"); it.hasNext(); ) {
-            ImageWriter w = it.next();
-            if (w.getClass().getName().startsWith("com.sun.imageio.")) {
-                return w;
-            }
-            if (fallback == null) {
-                fallback = w;
-            }
-        }
-        if (fallback == null) {
-            throw new IIOException("no JPEG writer in this JDK");
-        }
-        return fallback;
     }
 }

@@ -8,12 +8,11 @@ import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.Iterator;
 import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.tilescope.engine.decode.Images;
 
 /**
  * Encodes tile pixels as JPEG. One instance per thread (the JDK's writer is not thread-safe);
@@ -21,11 +20,12 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  */
 final class TileEncoder implements AutoCloseable {
     private static final DirectColorModel RGB = new DirectColorModel(24, 0xFF0000, 0x00FF00, 0x0000FF);
-    private final ImageWriter writer = jdkJpegWriter();
+    private final ImageWriter writer;
     private final ImageWriteParam param;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 << 10);
 
-    TileEncoder(int quality) {
+    TileEncoder(int quality) throws IOException {
+        writer = Images.jdkJpegWriter();
         param = writer.getDefaultWriteParam();
         param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
         param.setCompressionQuality(Math.clamp(quality, 1, 100) / 100f);
@@ -48,28 +48,5 @@ final class TileEncoder implements AutoCloseable {
     @Override
     public void close() {
         writer.dispose();
-    }
-
-    /** The JDK's own JPEG writer: TwelveMonkeys registers one too, which only wraps it. */
-    private static ImageWriter jdkJpegWriter() {
-        ImageWriter first = null;
-        for (Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("jpeg"); it.hasNext(); ) {
-            ImageWriter w = it.next();
-            if (w.getClass().getName().startsWith("com.sun.imageio.")) {
-                if (first != null) {
-                    first.dispose();
-                }
-                return w;
-            }
-            if (first == null) {
-                first = w;
-            } else {
-                w.dispose();
-            }
-        }
-        if (first == null) {
-            throw new IllegalStateException("no JPEG writer in this Java runtime");
-        }
-        return first;
     }
 }
