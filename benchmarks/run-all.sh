@@ -6,6 +6,8 @@
 #   4. region pixels against OpenSlide (scripts/compare_openslide.py, PSNR)
 #   5. slides without a pyramid: made-tile costs, thumbnail/view against vips (scripts/nopyramid.sh)
 #   6. the viewer in a real window, background preload, remote slides over loopback HTTP
+#   7. the memory soak of the viewer (scripts/soak-window.sh): SOAK_MINUTES, default 2 here; the
+#      recorded run (benchmarks/README.md, soak-memory.png) is 10 minutes
 # Run through the launcher, which finds JDK 25 and builds: ./tilescope bench
 # Inputs: ../shared/corpus and the big slides of ../shared/corpus/make-big.sh (/tmp/tilescope-big),
 # built here first when missing. Needs root once to apt-get the anchors' Debian packages.
@@ -78,6 +80,9 @@ fi
 
 echo "== background preload: foreground tile latency, preload MB/s vs cat, switch after preload =="
 TILESCOPE_CORPUS="$corpus" TILESCOPE_BIG="$big" benchmarks/scripts/preload-bench.sh
+
+echo "== memory soak: the viewer over 30 slides, preload on, ${SOAK_MINUTES:-2} min (the recorded run: soak-window.sh 10) =="
+TILESCOPE_CORPUS="$corpus" benchmarks/scripts/soak-window.sh "${SOAK_MINUTES:-2}" || echo "bench: the memory soak missed a goal (above)" >&2
 
 echo "== slides without a pyramid: per-tile reduced decode and encode, thumbnail and view vs vips =="
 "$java" --enable-native-access=ALL-UNNAMED -Dtilescope.corpus="$corpus" -cp benchmarks/target/benchmarks.jar \

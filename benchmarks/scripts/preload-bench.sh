@@ -21,23 +21,9 @@ rounds="${PRELOAD_ROUNDS:-3}"
 [ -f "$jar" ] || ./mvnw -q -B -pl benchmarks -am package -DskipTests
 [ -f "$big/big.tif" ] || { echo "preload-bench: $big/big.tif missing: run $corpus/make-big.sh $big" >&2; exit 1; }
 
-# 30 slides: real copies of the library's .dzi and _files under new names (slide ids follow the
-# canonical path, so symlinks would be the same slides)
-if [ "$(ls "$lib30"/*.dzi 2>/dev/null | wc -l)" != 30 ]; then
-  rm -rf "$lib30"; mkdir -p "$lib30"
-  n=0
-  while [ $n -lt 30 ]; do
-    for dzi in "$lib8"/*.dzi; do
-      [ $n -lt 30 ] || break
-      base="$(basename "$dzi" .dzi)"
-      name="$(printf 'S%02d_%s' "$n" "$base")"
-      cp "$dzi" "$lib30/$name.dzi"
-      cp -r "$lib8/${base}_files" "$lib30/${name}_files"
-      n=$((n + 1))
-    done
-  done
-  chmod -R u+w "$lib30"
-fi
+# 30 slides: copies of the library under new names (scripts/lib30.sh)
+. "$root/benchmarks/scripts/lib30.sh"
+make_lib30 "$lib8" "$lib30"
 
 run() { "$java" --enable-native-access=ALL-UNNAMED -Xmx4g -Dpreload.rounds="$rounds" \
           -cp "$jar" org.tilescope.benchmarks.PreloadBench "$@"; }
