@@ -16,7 +16,9 @@ import org.tilescope.engine.slide.SlideSource;
 
 /**
  * An open slide in the pipeline: its id, metadata, source and read queue, and once its coarse
- * levels are in, a whole-slide thumbnail that is always held so paint always has a fallback.
+ * levels are in, a whole-slide thumbnail so paint always has a fallback. The thumbnail is held
+ * while the slide is among the most recently viewed ({@link SlidePool#THUMBNAILS_HELD}); beyond
+ * that it is dropped and the next open composes it again from the coarse tiles.
  *
  * <p>A handle whose slide changed on disk is retired, never closed under a view: it takes no new
  * work, the reads it had queued end at once without touching the file, the ones running finish,
@@ -31,7 +33,8 @@ public final class SlideHandle {
     private final URI location;
     private final SlideSource source;
     private final ThreadPoolExecutor reads;
-    private final CompletableFuture<BufferedImage> thumbnail = new CompletableFuture<>();
+    /** Replaced by a new, pending one when the thumbnail is dropped. */
+    private volatile CompletableFuture<BufferedImage> thumbnail = new CompletableFuture<>();
     private volatile int thumbnailLevel = -1;
     private final AtomicBoolean retired = new AtomicBoolean();
     /** Set once its coarse levels were asked for, so a reopened slide gets them too. */
@@ -100,6 +103,19 @@ public final class SlideHandle {
 
     void failThumbnail(Throwable t) {
         thumbnail.completeExceptionally(t);
+    }
+
+    /**
+     * Lets a composed thumbnail go (up to 4 MB each, held outside the cache budgets): the slide
+     * left the recently viewed ones. {@link #ready()} is pending again until the next open
+     * composes it; a thumbnail still being composed, or one that failed, stays as it is.
+     */
+    void dropThumbnail() {
+        CompletableFuture<BufferedImage> f = thumbnail;
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            thumbnailLevel = -1;
+            thumbnail = new CompletableFuture<>();
+        }
     }
 
     SlideSource source() {

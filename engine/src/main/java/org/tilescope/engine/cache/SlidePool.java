@@ -30,6 +30,14 @@ final class SlidePool {
     private final Map<URI, Entry> byLocation = new LinkedHashMap<>();
     /** Handles that may hold open files, least recently used first. */
     private final LinkedHashMap<Long, SlideHandle> recent = new LinkedHashMap<>(16, 0.75f, true);
+    /**
+     * Slides opened for viewing whose thumbnails are held, least recently viewed first. Without
+     * the bound every slide viewed in a session kept its thumbnail (3 MB for a 4000x3000 slide)
+     * beyond the cache budgets: the memory soak saw the live heap grow by that per slide.
+     */
+    private final LinkedHashMap<Long, SlideHandle> viewed = new LinkedHashMap<>(16, 0.75f, true);
+    /** Thumbnails held at most: 64 MB at the 1024 px cap, and the slides a user goes back to. */
+    static final int THUMBNAILS_HELD = 16;
 
     /**
      * A slide's current handle, and the id its source's identity gave when it was opened (the
@@ -141,6 +149,24 @@ final class SlidePool {
         }
     }
 
+    /**
+     * Marks a slide as opened for viewing (not for the preloader); drops the thumbnails of the
+     * slides viewed longest ago beyond {@link #THUMBNAILS_HELD}. The slide on screen was viewed
+     * last, so its thumbnail stays.
+     */
+    void viewed(SlideHandle h) {
+        List<SlideHandle> dropped = new ArrayList<>();
+        synchronized (this) {
+            viewed.put(h.id(), h);
+            var eldest = viewed.values().iterator();
+            while (viewed.size() > THUMBNAILS_HELD) {
+                dropped.add(eldest.next());
+                eldest.remove();
+            }
+        }
+        dropped.forEach(SlideHandle::dropThumbnail);
+    }
+
     synchronized int size() {
         return byLocation.size();
     }
@@ -157,6 +183,7 @@ final class SlidePool {
             byLocation.values().forEach(e -> all.add(e.handle()));
             byLocation.clear();
             recent.clear();
+            viewed.clear();
         }
         all.forEach(SlideHandle::close);
     }

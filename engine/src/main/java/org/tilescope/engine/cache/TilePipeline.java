@@ -184,6 +184,7 @@ public final class TilePipeline implements AutoCloseable {
     /** {@link #open(Path)} by location: a {@code file:} URI or a URL a slide provider reads. */
     public SlideHandle open(URI location) throws IOException {
         SlideHandle h = slides.open(location);
+        slides.viewed(h);
         if (h.thumbnail() == null && !h.ready().isDone()) {
             h.coarseRequested = true;
             loadCoarseLevels(h);
@@ -204,6 +205,7 @@ public final class TilePipeline implements AutoCloseable {
     /** Opens a source that is already open (tests, generated slides) under the given id. */
     public SlideHandle open(long id, Path path, SlideSource source) {
         SlideHandle h = slides.register(id, path.toAbsolutePath().normalize().toUri(), source);
+        slides.viewed(h);
         h.coarseRequested = true;
         loadCoarseLevels(h);
         return h;
