@@ -21,8 +21,8 @@ rounds="${PRELOAD_ROUNDS:-3}"
 [ -f "$jar" ] || ./mvnw -q -B -pl benchmarks -am package -DskipTests
 [ -f "$big/big.tif" ] || { echo "preload-bench: $big/big.tif missing: run $corpus/make-big.sh $big" >&2; exit 1; }
 
-# 30 slides: copies of the library under new names (scripts/lib30.sh)
-. "$root/benchmarks/scripts/lib30.sh"
+# 30 slides: copies of the library under new names (scripts/bench-common.sh)
+. "$root/benchmarks/scripts/bench-common.sh"
 make_lib30 "$lib8" "$lib30"
 
 run() { "$java" --enable-native-access=ALL-UNNAMED -Xmx4g -Dpreload.rounds="$rounds" \

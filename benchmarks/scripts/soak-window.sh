@@ -23,7 +23,7 @@ heap="${SOAK_HEAP:-1g}"
 java="${JAVA_HOME:?set JAVA_HOME to a JDK 25}/bin/java"
 jar=benchmarks/target/benchmarks.jar
 [ -f "$jar" ] || ./mvnw -q -B -pl benchmarks -am package -DskipTests
-. "$root/benchmarks/scripts/lib30.sh"
+. "$root/benchmarks/scripts/bench-common.sh"
 make_lib30 "$corpus/library" "$lib30"
 rm -rf "$out"; mkdir -p "$out"
 

@@ -26,12 +26,8 @@ cp -a "$IMAGE" "$WORK/noaot"
 rm "$WORK/noaot/lib/app/tilescope.aot"
 grep -v 'AOTCache=' "$IMAGE/lib/app/Tilescope.cfg" >"$WORK/noaot/lib/app/Tilescope.cfg"
 
-DISPLAY_NUM=$((90 + RANDOM % 100))
-Xvfb ":$DISPLAY_NUM" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
-XVFB_PID=$!
-cleanup() { kill "$XVFB_PID" 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-sleep 1
+. "$ROOT/benchmarks/scripts/bench-common.sh"
+start_xvfb 90 "$WORK"
 
 # Runs one start; prints "SHARP_MS WALL_MS".
 start() {
@@ -63,7 +59,6 @@ for ((r = 1; r <= ROUNDS; r++)); do
   done
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-34s %12s %12s\n' "start (median of $ROUNDS)" "sharp ms" "process ms"

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.management.Notification;
@@ -43,6 +44,8 @@ final class ProcessSampler implements AutoCloseable {
     private long lastAfterGc = -1;
     private long lowAfterGc = Long.MAX_VALUE;
     private long collections;
+    /** Collections by collector, action and cause ("G1 Young Generation / end of minor GC / G1 Evacuation Pause"). */
+    private final Map<String, Long> kinds = new TreeMap<>();
 
     ProcessSampler(TilePipeline pipeline) {
         this.pipeline = pipeline;
@@ -61,9 +64,11 @@ final class ProcessSampler implements AutoCloseable {
         if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
             return;
         }
-        GcInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData()).getGcInfo();
+        GarbageCollectionNotificationInfo gc = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+        GcInfo info = gc.getGcInfo();
         long used = heapUsed(info.getMemoryUsageAfterGc());
         synchronized (this) {
+            kinds.merge(gc.getGcName() + " / " + gc.getGcAction() + " / " + gc.getGcCause(), 1L, Long::sum);
             lastAfterGc = used;
             lowAfterGc = Math.min(lowAfterGc, used);
             collections++;
@@ -104,9 +109,16 @@ final class ProcessSampler implements AutoCloseable {
         PipelineStats s = pipeline.stats();
         double afterGc = last < 0 ? Double.NaN : last / MB;
         double lowAfterGcMb = low < 0 ? Double.NaN : low / MB;
+        long committed = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getUsage().getCommitted()).sum();
         return new SoakSample((System.nanoTime() - startNanos) / 1e9, afterGc, lowAfterGcMb, live, heapUsedNow() / MB,
-                s.l1().bytes() / MB, s.l2().bytes() / MB, (s.l1().maxBytes() + s.l2().maxBytes()) / MB,
+                committed / MB, s.l1().bytes() / MB, s.l2().bytes() / MB, (s.l1().maxBytes() + s.l2().maxBytes()) / MB,
                 ManagementFactory.getThreadMXBean().getThreadCount(), openFiles(), rssKb() / 1024.0, count, switches);
+    }
+
+    /** How many collections of each kind so far. */
+    synchronized Map<String, Long> collectionKinds() {
+        return new TreeMap<>(kinds);
     }
 
     /** Open file descriptors, less the one the listing itself holds. */

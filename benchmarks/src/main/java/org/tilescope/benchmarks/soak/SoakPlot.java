@@ -22,7 +22,7 @@ import javax.imageio.ImageIO;
 /**
  * Draws a soak CSV as a PNG with Java2D: memory over time above (heap after GC, the live heap
  * after the forced full collections, the tiles the caches hold, the cache budget and the budget +
- * 25% goal line, RSS), threads and open files below. Runs headless:
+ * 25% goal line, RSS and the heap committed), threads and open files below. Runs headless:
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar org.tilescope.benchmarks.soak.SoakPlot soak.csv out.png [TITLE]</pre>
  */
@@ -37,9 +37,11 @@ public final class SoakPlot {
     private static final Color BUDGET = new Color(0x777777);
     private static final Color GOAL = new Color(0xD62728);
     private static final Color RSS = new Color(0xFF7F0E);
+    private static final Color COMMITTED = new Color(0xC49C94);
     private static final Color THREADS = new Color(0x9467BD);
     private static final Color FILES = new Color(0x17BECF);
     private static final Stroke LINE = new BasicStroke(2f);
+    private static final Stroke THIN = new BasicStroke(1.2f);
     private static final Stroke DASHED = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
             new float[] {8f, 6f}, 0f);
 
@@ -85,13 +87,14 @@ public final class SoakPlot {
             memory.line(rows, r -> r.budgetMb() * (1 + WindowSoak.HEAP_ALLOWANCE), GOAL, DASHED);
             memory.line(rows, SoakSample::budgetMb, BUDGET, DASHED);
             memory.line(rows, SoakSample::rssMb, RSS, LINE);
+            memory.line(rows, SoakSample::heapCommittedMb, COMMITTED, THIN);
             memory.line(rows, r -> r.l1Mb() + r.l2Mb(), CACHED, LINE);
             memory.line(rows, SoakSample::heapAfterGcMb, HEAP, LINE);
             memory.dots(rows, SoakSample::liveAfterFullGcMb, LIVE);
             memory.legend(new String[] {"heap after GC", "live heap after forced full GC", "L1 + L2 held",
-                    "cache budget (L1 + L2 capacity)", "budget + 25% (goal)", "RSS"},
-                    new Color[] {HEAP, LIVE, CACHED, BUDGET, GOAL, RSS},
-                    new Stroke[] {LINE, null, LINE, DASHED, DASHED, LINE});
+                    "cache budget (L1 + L2 capacity)", "budget + 25% (goal)", "RSS", "heap committed"},
+                    new Color[] {HEAP, LIVE, CACHED, BUDGET, GOAL, RSS, COMMITTED},
+                    new Stroke[] {LINE, null, LINE, DASHED, DASHED, LINE, THIN});
 
             double counts = rows.stream().mapToDouble(r -> Math.max(r.threads(), r.openFiles())).max().orElse(1) * 1.15;
             Panel process = new Panel(g, 600, 240, minutes, counts, "count");

@@ -13,6 +13,7 @@ import java.util.Locale;
  * @param heapAfterGcLowMb  the lowest heap after a collection since the previous row (closest to the live set)
  * @param liveAfterFullGcMb heap after a full collection forced at this row, or NaN when none was forced
  * @param heapUsedMb        heap in use now, garbage included
+ * @param heapCommittedMb   heap the JVM has reserved from the system now (the bulk of RSS)
  * @param l1Mb              decoded tiles held (L1)
  * @param l2Mb              encoded tile bytes held (L2)
  * @param budgetMb          L1 + L2 capacity as the pipeline has them configured now
@@ -23,16 +24,16 @@ import java.util.Locale;
  * @param switches          slide switches done
  */
 record SoakSample(double seconds, double heapAfterGcMb, double heapAfterGcLowMb, double liveAfterFullGcMb,
-                  double heapUsedMb, double l1Mb, double l2Mb, double budgetMb, int threads, int openFiles,
+                  double heapUsedMb, double heapCommittedMb, double l1Mb, double l2Mb, double budgetMb, int threads, int openFiles,
                   double rssMb, long collections, int switches) {
 
     static final String HEADER = "seconds,heap_after_gc_mb,heap_after_gc_low_mb,live_after_full_gc_mb,heap_used_mb,"
-            + "l1_mb,l2_mb,budget_mb,threads,open_files,rss_mb,collections,switches";
+            + "heap_committed_mb,l1_mb,l2_mb,budget_mb,threads,open_files,rss_mb,collections,switches";
 
     String csv() {
-        return String.format(Locale.ROOT, "%.1f,%s,%s,%s,%.1f,%.1f,%.1f,%.1f,%d,%d,%.1f,%d,%d", seconds,
+        return String.format(Locale.ROOT, "%.1f,%s,%s,%s,%.1f,%.1f,%.1f,%.1f,%.1f,%d,%d,%.1f,%d,%d", seconds,
                 optional(heapAfterGcMb), optional(heapAfterGcLowMb), optional(liveAfterFullGcMb),
-                heapUsedMb, l1Mb, l2Mb, budgetMb, threads, openFiles, rssMb, collections, switches);
+                heapUsedMb, heapCommittedMb, l1Mb, l2Mb, budgetMb, threads, openFiles, rssMb, collections, switches);
     }
 
     /** A figure that may be missing (NaN): empty in the CSV. */
@@ -46,13 +47,13 @@ record SoakSample(double seconds, double heapAfterGcMb, double heapAfterGcLowMb,
 
     static SoakSample parse(String line) {
         String[] f = line.split(",", -1);
-        if (f.length != 13) {
-            throw new IllegalArgumentException("soak row with " + f.length + " fields, expected 13: " + line);
+        if (f.length != 14) {
+            throw new IllegalArgumentException("soak row with " + f.length + " fields, expected 14: " + line);
         }
         return new SoakSample(Double.parseDouble(f[0]), optional(f[1]), optional(f[2]), optional(f[3]),
-                Double.parseDouble(f[4]),
-                Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]), Integer.parseInt(f[8]),
-                Integer.parseInt(f[9]), Double.parseDouble(f[10]), Long.parseLong(f[11]), Integer.parseInt(f[12]));
+                Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]),
+                Double.parseDouble(f[8]), Integer.parseInt(f[9]), Integer.parseInt(f[10]), Double.parseDouble(f[11]),
+                Long.parseLong(f[12]), Integer.parseInt(f[13]));
     }
 
     /** The rows of a soak CSV (header first), in order. */

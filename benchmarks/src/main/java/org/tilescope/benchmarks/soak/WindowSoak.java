@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +89,7 @@ public final class WindowSoak {
 
         List<SoakSample> rows = new ArrayList<>();
         HeapHistogram[] histograms = new HeapHistogram[2];
+        Map<String, Long> kinds = new TreeMap<>();
         ProcessSampler sampler = new ProcessSampler(pane.pipeline());
         ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("soak-sampler").daemon(true).factory());
@@ -126,6 +129,7 @@ public final class WindowSoak {
             SoakSample last = sampler.sample(fullGcSeconds > 0, switches.get());
             rows.add(last);
             csv.println(last.csv());
+            kinds.putAll(sampler.collectionKinds());
         } finally {
             clock.shutdownNow();
             sampler.close();
@@ -140,6 +144,8 @@ public final class WindowSoak {
         Files.writeString(out.resolve("histogram-end.txt"), histograms[1].text());
         Summary s = Summary.of(rows, slides.size());
         StringBuilder report = new StringBuilder(s.text());
+        report.append("collections by kind:").append(System.lineSeparator());
+        kinds.forEach((kind, n) -> report.append(String.format(Locale.ROOT, "  %6d  %s%n", n, kind)));
         if (histograms[0] != null) {
             report.append(String.format(Locale.ROOT, "heap histogram (each after a full GC): %.1f MB at %.0f s, %.1f MB at the end;"
                             + " classes that grew most:%n", histograms[0].totalBytes() / 1048576.0, histogramAt,
@@ -227,34 +233,40 @@ public final class WindowSoak {
             double maxLive = rows.stream().mapToDouble(SoakSample::liveAfterFullGcMb).filter(x -> !Double.isNaN(x))
                     .max().orElse(Double.NaN);
             double end = last.seconds();
-            Window first = new Window(rows, 0, 60);
-            Window lastMinute = new Window(rows, end - 60, end + 1);
+            // a minute and one sample: the first forced full GC lands at 60 s
+            Window first = new Window(rows, 0, 61);
+            Window lastMinute = new Window(rows, end - 61, end + 1);
             int threadsFirst = (int) first.max(SoakSample::threads);
             int threadsLast = (int) lastMinute.max(SoakSample::threads);
             int filesFirst = (int) first.max(SoakSample::openFiles);
             int filesLast = (int) lastMinute.max(SoakSample::openFiles);
             double liveFirst = first.max(SoakSample::liveAfterFullGcMb);
             double liveLast = lastMinute.max(SoakSample::liveAfterFullGcMb);
-            boolean heapMet = maxAfterGc <= limit;
+            // With forced full GCs the goal is judged on the live heap they leave: after a young
+            // collection the heap still holds old-generation garbage G1 has not marked yet.
+            boolean judgedOnLive = !Double.isNaN(maxLive);
+            boolean heapMet = (judgedOnLive ? maxLive : maxAfterGc) <= limit;
             boolean threadsFlat = threadsLast <= threadsFirst;
             boolean filesFlat = filesLast <= filesFirst;
             String text = String.format(Locale.ROOT,
                     "soak: %.1f min, %d slide switches through %d slides, %d collections, %d rows%n"
                             + "cache budget (L1 + L2 capacity) %.0f MB; goal: heap after GC <= %.0f MB (+25%%)%n"
-                            + "heap after GC: highest %.1f MB (%.2fx the budget) -> %s%n"
-                            + "live heap after a forced full GC: highest %.1f MB; first minute %.1f MB, last minute %.1f MB%n"
+                            + "heap after GC (any collection, as G1 ran them): highest %.1f MB (%.2fx the budget) -> %s%n"
+                            + "live heap after a forced full GC: highest %.1f MB (%.2fx the budget) -> %s;"
+                            + " first minute %.1f MB, last minute %.1f MB%n"
                             + "threads: first minute max %d, last minute max %d -> %s%n"
                             + "open files: first minute max %d, last minute max %d -> %s%n"
                             + "RSS: first minute max %.0f MB, last minute max %.0f MB, highest %.0f MB%n",
                     end / 60, last.switches(), slides, last.collections(), rows.size(),
-                    budget, limit, maxAfterGc, maxAfterGc / budget, heapMet ? "met" : "NOT MET", maxLive, liveFirst,
+                    budget, limit, maxAfterGc, maxAfterGc / budget, maxAfterGc <= limit ? "within" : "over the goal line",
+                    maxLive, maxLive / budget, !judgedOnLive ? "none forced" : heapMet ? "met" : "NOT MET", liveFirst,
                     liveLast, threadsFirst, threadsLast, threadsFlat ? "flat" : "GREW", filesFirst, filesLast,
                     filesFlat ? "flat" : "GREW", first.max(SoakSample::rssMb), lastMinute.max(SoakSample::rssMb),
                     rows.stream().mapToDouble(SoakSample::rssMb).max().orElse(0));
             String title = String.format(Locale.ROOT,
-                    "Memory soak: %.1f min, %d switches over %d slides; heap after GC max %.0f MB of %.0f MB allowed;"
-                            + " threads %d -> %d, open files %d -> %d", end / 60, last.switches(), slides, maxAfterGc,
-                    limit, threadsFirst, threadsLast, filesFirst, filesLast);
+                    "Memory soak: %.1f min, %d switches over %d slides; live heap max %.0f MB, heap after GC max %.0f MB,"
+                            + " goal %.0f MB; threads %d -> %d, open files %d -> %d", end / 60, last.switches(), slides,
+                    maxLive, maxAfterGc, limit, threadsFirst, threadsLast, filesFirst, filesLast);
             return new Summary(text, title, heapMet && threadsFlat && filesFlat);
         }
     }
