@@ -8,6 +8,7 @@
 #   6. the viewer in a real window, background preload, remote slides over loopback HTTP
 #   7. the memory soak of the viewer (scripts/soak-window.sh): SOAK_MINUTES, default 2 here; the
 #      recorded run (benchmarks/README.md, soak-memory.png) is 10 minutes
+#   8. `./tilescope SLIDE` to the first sharp frame, with and without an AOT cache (scripts/startup-slide.sh)
 # Run through the launcher, which finds JDK 25 and builds: ./tilescope bench
 # Inputs: ../shared/corpus and the big slides of ../shared/corpus/make-big.sh (/tmp/tilescope-big),
 # built here first when missing. Needs root once to apt-get the anchors' Debian packages.
@@ -83,6 +84,9 @@ TILESCOPE_CORPUS="$corpus" TILESCOPE_BIG="$big" benchmarks/scripts/preload-bench
 
 echo "== memory soak: the viewer over 30 slides, preload on, ${SOAK_MINUTES:-2} min (the recorded run: soak-window.sh 10) =="
 TILESCOPE_CORPUS="$corpus" benchmarks/scripts/soak-window.sh "${SOAK_MINUTES:-2}" || echo "bench: the memory soak missed a goal (above)" >&2
+
+echo "== start-up: ./tilescope SLIDE to the first sharp frame, corpus slide and big.tif, AOT cache, anchors =="
+TILESCOPE_CORPUS="$corpus" TILESCOPE_BIG="$big" benchmarks/scripts/startup-slide.sh 5
 
 echo "== slides without a pyramid: per-tile reduced decode and encode, thumbnail and view vs vips =="
 "$java" --enable-native-access=ALL-UNNAMED -Dtilescope.corpus="$corpus" -cp benchmarks/target/benchmarks.jar \
