@@ -64,6 +64,24 @@ public final class Images {
         return dst;
     }
 
+    /**
+     * An int-RGB image with any transparency composited over white, the background of a slide (as
+     * {@code vips flatten --background 255} does); an opaque image goes through {@link #toIntRgb}.
+     */
+    public static BufferedImage flattenOnWhite(BufferedImage src) {
+        if (!src.getColorModel().hasAlpha()) {
+            return toIntRgb(src);
+        }
+        BufferedImage dst = white(src.getWidth(), src.getHeight());
+        Graphics2D g = dst.createGraphics();
+        try {
+            g.drawImage(src, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return dst;
+    }
+
     /** The message for an image refused for its size, with the bound when there is one. */
     static String tooLarge(long w, long h, int maxWidth, int maxHeight) {
         return "image too large: " + w + "x" + h + (maxWidth == Integer.MAX_VALUE && maxHeight == Integer.MAX_VALUE ? ""

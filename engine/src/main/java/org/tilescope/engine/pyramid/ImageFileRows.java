@@ -164,18 +164,8 @@ public final class ImageFileRows implements RowSource {
             throw new SlideException(file, "rows " + y + "-" + (y + rows - 1) + " decoded as "
                     + img.getWidth() + "x" + img.getHeight() + " (truncated file?)");
         }
-        BufferedImage rgb;
-        if (img.getColorModel().hasAlpha()) {
-            // transparent pixels become white, as a slide's background is
-            rgb = new BufferedImage(width, rows, BufferedImage.TYPE_INT_RGB);
-            java.awt.Graphics2D g = rgb.createGraphics();
-            g.setColor(java.awt.Color.WHITE);
-            g.fillRect(0, 0, width, rows);
-            g.drawImage(img, 0, 0, null);
-            g.dispose();
-        } else {
-            rgb = Images.toIntRgb(img);
-        }
+        // transparent pixels become white, as a slide's background is
+        BufferedImage rgb = Images.flattenOnWhite(img);
         rgb.getRGB(0, 0, width, rows, out, 0, width);
         for (int i = 0, n = width * rows; i < n; i++) {
             out[i] &= 0xFFFFFF;
