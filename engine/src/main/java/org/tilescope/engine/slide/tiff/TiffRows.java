@@ -1,6 +1,12 @@
 package org.tilescope.engine.slide.tiff;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +16,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -24,9 +38,12 @@ import org.tilescope.engine.slide.SlideException;
 /**
  * A plain TIFF or BigTIFF, in strips or tiles, read top to bottom for import one row of strips
  * (or tiles) at a time, each read only once: the first image of the file, through our own IFD
- * parser. JPEG strips get the shared JPEGTables spliced in and go to the standard JPEG decoder;
- * other compressions (LZW, Deflate, PackBits, none, any predictor) are copied into a one-strip
- * TIFF in memory that the JDK's TIFF reader decodes, as the slide reader does with tiles.
+ * parser. 8-bit RGB and gray strips in the lossless compressions scans use (none, LZW, Deflate,
+ * PackBits, with or without the horizontal predictor) are decoded here ({@link StripCodecs});
+ * JPEG strips get the shared JPEGTables spliced in and go to the standard JPEG decoder; anything
+ * else is copied into a one-strip TIFF in memory for the JDK's TIFF reader, as the slide reader
+ * does with tiles. The strips of a band are decoded on a few threads, the next band while the
+ * caller takes this one, so two bands are in memory.
  *
  * <p>Why not an ImageIO reader with source regions: the JDK's cannot open BigTIFF, and
  * TwelveMonkeys' decompresses every LZW or Deflate strip above a region again for each region
@@ -49,13 +66,23 @@ public final class TiffRows implements RowSource {
     private final byte[] jpegTables;
     private final List<TiffRewriter.Tag> decodingTags;
     private final int band;
-    private final int[] chunkRow;
-    private final int[] line;
-    private int decodedChunkRow = -1;
-    private ImageReader tiffReader;
+    /** Samples a pixel when 8-bit RGB or gray strips are decoded here (StripCodecs), else 0. */
+    private final int plainSamples;
+    private final int predictor;
+    private final ThreadLocal<byte[]> samples;
+    /** Band b is decoded into buffers[b % 2]: the next band fills while the writer takes this one. */
+    private final int[][] buffers = new int[2][];
+    private final ExecutorService decoders;
+    /** One JDK TIFF reader per decoding thread (readers are not thread-safe); all disposed on close. */
+    private final List<ImageReader> readers = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<ImageReader> tiffReader = new ThreadLocal<>();
+    private final ThreadLocal<int[]> line;
+    private List<Future<?>> pending;
+    private int pendingBand = -1;
 
     private TiffRows(TiffFile in, TiffSource.Image image, int chunkWidth, int chunkHeight, long[] offsets,
-                     long[] counts, byte[] jpegTables, List<TiffRewriter.Tag> decodingTags, int band) {
+                     long[] counts, byte[] jpegTables, List<TiffRewriter.Tag> decodingTags, int band,
+                     int plainSamples, int predictor) {
         this.in = in;
         this.image = image;
         this.width = (int) image.width();
@@ -68,8 +95,19 @@ public final class TiffRows implements RowSource {
         this.jpegTables = jpegTables;
         this.decodingTags = decodingTags;
         this.band = band;
-        this.chunkRow = new int[Math.multiplyExact(width, chunkHeight)];
-        this.line = new int[chunkWidth];
+        this.plainSamples = plainSamples;
+        this.predictor = predictor;
+        this.samples = ThreadLocal.withInitial(() -> new byte[chunkWidth * chunkHeight * Math.max(1, plainSamples)]);
+        this.buffers[0] = new int[Math.multiplyExact(width, band)];
+        this.buffers[1] = new int[width * band];
+        this.line = ThreadLocal.withInitial(() -> new int[chunkWidth]);
+        AtomicInteger n = new AtomicInteger();
+        int threads = Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4);
+        this.decoders = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "tilescope-import-tiff-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** True when the file starts like a TIFF or a BigTIFF, either byte order. */
@@ -157,7 +195,7 @@ public final class TiffRows implements RowSource {
         }
         String unit = im.tiled() ? "tile" : "strip";
         // one row of strips (or tiles) is decoded at once: it must fit the band budget
-        long chunkRowBytes = 4L * w * ch;
+        long chunkRowBytes = 2 * 4L * w * ch;
         if (chunkRowBytes > bandBytes) {
             throw new SlideException(file, unit + "s of " + ch + " rows of " + w + " pixels need "
                     + (chunkRowBytes >> 20) + " MB each, more than the " + (bandBytes >> 20)
@@ -184,10 +222,36 @@ public final class TiffRows implements RowSource {
         } else {
             tags = TiffRewriter.decodingTags(in, d);
         }
-        long rowsByBudget = bandBytes / (4L * w);
+        long rowsByBudget = bandBytes / (2 * 4L * w); // two bands: one decoding, one being read
         int chunksPerBand = (int) Math.max(1, Math.min(Math.ceilDiv(BAND_ROWS, ch), rowsByBudget / ch));
         int band = (int) Math.min(h, (long) chunksPerBand * ch);
-        return new TiffRows(in, im, cw, ch, offsets, counts, tables, tags, band);
+        return new TiffRows(in, im, cw, ch, offsets, counts, tables, tags, band, plainSamples(in, im),
+                (int) TiffParser.first(in, d, TiffParser.TAG_PREDICTOR, 1));
+    }
+
+    /**
+     * 3 for 8-bit RGB, 1 for 8-bit gray (black is zero), stored chunky in one of {@link
+     * StripCodecs}' compressions with no predictor or the horizontal one: decoded here. 0 for
+     * anything else (alpha, palette, 16 bits, YCbCr, bit order reversed...): the JDK's reader.
+     */
+    private static int plainSamples(TiffFile in, TiffSource.Image im) throws IOException {
+        TiffParser.Directory d = im.dir();
+        int spp = im.samplesPerPixel();
+        boolean rgb = spp == 3 && im.photometric() == TiffSource.PHOTOMETRIC_RGB;
+        boolean gray = spp == 1 && im.photometric() == 1;
+        TiffParser.Entry bits = d.entry(TiffParser.TAG_BITS_PER_SAMPLE);
+        boolean eightBits = bits != null && bits.count() == spp;
+        if (eightBits) {
+            for (long b : TiffParser.longs(in, d, bits, spp)) {
+                eightBits &= b == 8;
+            }
+        }
+        long predictor = TiffParser.first(in, d, TiffParser.TAG_PREDICTOR, 1);
+        boolean plain = (rgb || gray) && eightBits && StripCodecs.handles(im.compression())
+                && (predictor == 1 || predictor == 2)
+                && TiffParser.first(in, d, TiffParser.TAG_FILL_ORDER, 1) == 1
+                && TiffParser.first(in, d, TiffParser.TAG_SAMPLE_FORMAT, 1) == 1;
+        return plain ? spp : 0;
     }
 
     @Override
@@ -206,39 +270,179 @@ public final class TiffRows implements RowSource {
         return band;
     }
 
+    /**
+     * Reads band {@code y / preferredBand()}: called for each band in turn, as the pyramid writer
+     * reads. The rows (strips) of a band are decoded on several threads, and the next band is
+     * decoded while the caller works on this one.
+     */
     @Override
     public void read(int y, int rows, int[] out) throws IOException {
-        for (int r = y / chunkHeight, last = (y + rows - 1) / chunkHeight; r <= last; r++) {
-            if (r != decodedChunkRow) {
-                decodeChunkRow(r);
-                decodedChunkRow = r;
+        if (y % band != 0 || rows != Math.min(band, height - y)) {
+            throw new IllegalArgumentException("read in bands of " + band + " rows (got " + rows + " at " + y + ")");
+        }
+        int b = y / band;
+        if (pendingBand != b) {
+            cancelPending();
+            pending = submit(b);
+        }
+        List<Future<?>> parts = pending;
+        await(parts);
+        pendingBand = b + 1;
+        pending = (long) (b + 1) * band < height ? submit(b + 1) : null;
+        System.arraycopy(buffers[b % 2], 0, out, 0, rows * width);
+    }
+
+    private List<Future<?>> submit(int b) {
+        int[] dst = buffers[b % 2];
+        int first = b * band / chunkHeight;
+        int last = (Math.min(height, (b + 1) * band) - 1) / chunkHeight;
+        List<Future<?>> parts = new ArrayList<>(last - first + 1);
+        for (int r = first; r <= last; r++) {
+            int chunkRow = r;
+            parts.add(decoders.submit(() -> {
+                decodeChunkRow(chunkRow, dst, (chunkRow * chunkHeight - b * band) * width);
+                return null;
+            }));
+        }
+        return parts;
+    }
+
+    private void await(List<Future<?>> parts) throws IOException {
+        try {
+            for (Future<?> f : parts) {
+                f.get();
             }
-            int from = Math.max(y, r * chunkHeight);
-            int to = Math.min(y + rows, Math.min(height, (r + 1) * chunkHeight));
-            System.arraycopy(chunkRow, (from - r * chunkHeight) * width, out, (from - y) * width, (to - from) * width);
+        } catch (InterruptedException e) {
+            cancelPending();
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        } catch (ExecutionException e) {
+            cancelPending();
+            Throwable t = e.getCause();
+            if (t instanceof IOException io) {
+                throw io;
+            }
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error err) {
+                throw err;
+            }
+            throw new SlideException(in.path(), "cannot decode: " + t, t);
         }
     }
 
-    private void decodeChunkRow(int r) throws IOException {
+    private void cancelPending() {
+        if (pending != null) {
+            pending.forEach(f -> f.cancel(false));
+            // a decode still running writes into its buffer: let it end before the buffer is reused
+            for (Future<?> f : pending) {
+                try {
+                    if (!f.isCancelled()) {
+                        f.get();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (ExecutionException | CancellationException ignored) {
+                    // reported by the read that wanted it, or not wanted any more
+                }
+            }
+            pending = null;
+            pendingBand = -1;
+        }
+    }
+
+    /** Decodes row {@code r} of strips (or tiles) into {@code dst} from {@code offset}, {@code width} a row. */
+    private void decodeChunkRow(int r, int[] dst, int offset) throws IOException {
         int rowsHere = Math.min(chunkHeight, height - r * chunkHeight);
         for (int c = 0; c < across; c++) {
             int i = r * across + c;
             int colsHere = Math.min(chunkWidth, width - c * chunkWidth);
+            if (plainSamples > 0) {
+                decodePlain(i, rowsHere, colsHere, dst, offset + c * chunkWidth);
+                continue;
+            }
             BufferedImage img = decodeChunk(i, rowsHere);
             if (img.getWidth() < colsHere || img.getHeight() < rowsHere) {
                 throw new SlideException(in.path(), what(i) + " decoded as " + img.getWidth() + "x" + img.getHeight()
                         + " pixels where " + colsHere + "x" + rowsHere + " are needed");
             }
-            // int-RGB data elements are the 0xRRGGBB values: row copies, no per-pixel colour model
-            java.awt.image.Raster raster = img.getRaster();
-            for (int y = 0; y < rowsHere; y++) {
-                raster.getDataElements(0, y, colsHere, 1, line);
-                System.arraycopy(line, 0, chunkRow, y * width + c * chunkWidth, colsHere);
+            copyRgb(img, colsHere, rowsHere, dst, offset + c * chunkWidth);
+        }
+    }
+
+    /**
+     * Copies pixels as 0xRRGGBB, {@code width} a row: 8-bit RGB or gray straight from the
+     * decoder's bytes, int RGB by rows, anything else (alpha, palette, 16 bits) through
+     * {@link Images#flattenOnWhite}.
+     */
+    private void copyRgb(BufferedImage img, int cols, int rows, int[] dst, int offset) {
+        WritableRaster raster = img.getRaster();
+        if (img.getColorModel() instanceof ComponentColorModel cm && !cm.hasAlpha()
+                && raster.getDataBuffer() instanceof DataBufferByte db
+                && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm
+                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0
+                && ((sm.getNumBands() == 3 && cm.getColorSpace().isCS_sRGB())
+                    || (sm.getNumBands() == 1 && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY))) {
+            byte[] data = db.getData();
+            int[] bo = sm.getBandOffsets();
+            int ps = sm.getPixelStride();
+            int ss = sm.getScanlineStride();
+            boolean gray = sm.getNumBands() == 1;
+            for (int y = 0; y < rows; y++) {
+                int o = offset + y * width;
+                int p = db.getOffset() + y * ss;
+                for (int x = 0; x < cols; x++, p += ps) {
+                    int r = data[p + bo[0]] & 0xFF;
+                    dst[o + x] = gray ? r << 16 | r << 8 | r
+                            : r << 16 | (data[p + bo[1]] & 0xFF) << 8 | (data[p + bo[2]] & 0xFF);
+                }
+            }
+            return;
+        }
+        Raster rgb = Images.flattenOnWhite(img).getRaster(); // int RGB: data elements are 0xRRGGBB
+        int[] row = line.get();
+        for (int y = 0; y < rows; y++) {
+            rgb.getDataElements(0, y, cols, 1, row);
+            System.arraycopy(row, 0, dst, offset + y * width, cols);
+        }
+    }
+
+    /** An 8-bit RGB or gray strip (or tile) decoded by {@link StripCodecs} and packed straight into {@code dst}. */
+    private void decodePlain(int i, int rowsHere, int colsHere, int[] dst, int offset) throws IOException {
+        byte[] raw = chunkBytes(i);
+        int stored = image.tiled() ? chunkWidth : width;
+        int rowBytes = stored * plainSamples;
+        byte[] b = samples.get();
+        byte[] px = b.length == rowBytes * (image.tiled() ? chunkHeight : rowsHere) ? b
+                : new byte[rowBytes * (image.tiled() ? chunkHeight : rowsHere)];
+        try {
+            StripCodecs.decode(image.compression(), raw, px);
+        } catch (IOException e) {
+            throw new SlideException(in.path(), "cannot decode " + what(i) + ": " + e.getMessage(), e);
+        }
+        if (predictor == 2) {
+            StripCodecs.undoHorizontalPredictor(px, rowBytes, plainSamples);
+        }
+        for (int y = 0; y < rowsHere; y++) {
+            int o = offset + y * width;
+            int p = y * rowBytes;
+            if (plainSamples == 3) {
+                for (int x = 0; x < colsHere; x++, p += 3) {
+                    dst[o + x] = (px[p] & 0xFF) << 16 | (px[p + 1] & 0xFF) << 8 | (px[p + 2] & 0xFF);
+                }
+            } else {
+                for (int x = 0; x < colsHere; x++, p++) {
+                    int g = px[p] & 0xFF;
+                    dst[o + x] = g << 16 | g << 8 | g;
+                }
             }
         }
     }
 
-    private BufferedImage decodeChunk(int i, int rowsHere) throws IOException {
+    /** The stored bytes of strip (or tile) {@code i}, checked against the file's size first. */
+    private byte[] chunkBytes(int i) throws IOException {
         long off = offsets[i];
         long n = counts[i];
         if (n <= 0 || n > Integer.MAX_VALUE - 16) {
@@ -248,7 +452,11 @@ public final class TiffRows implements RowSource {
             throw new SlideException(in.path(), "truncated TIFF: " + what(i) + " at offset " + Long.toUnsignedString(off)
                     + " (+" + n + " bytes) is past the end of the file (" + in.size() + " bytes)");
         }
-        byte[] raw = in.read(off, (int) n);
+        return in.read(off, (int) n);
+    }
+
+    private BufferedImage decodeChunk(int i, int rowsHere) throws IOException {
+        byte[] raw = chunkBytes(i);
         int decodedWidth = image.tiled() ? chunkWidth : width;
         try {
             if (image.compression() == TiffSource.COMPRESSION_JPEG) {
@@ -261,7 +469,7 @@ public final class TiffRows implements RowSource {
             byte[] tiff = image.tiled()
                     ? TiffRewriter.oneTile(in.order(), decodingTags, chunkWidth, chunkHeight, raw)
                     : TiffRewriter.stripped(in.order(), decodingTags, width, rowsHere, rowsHere, List.of(raw));
-            return Images.flattenOnWhite(readWithJdk(tiff));
+            return readWithJdk(tiff);
         } catch (SlideException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -269,33 +477,36 @@ public final class TiffRows implements RowSource {
         }
     }
 
-    /** The JDK's TIFF reader, named: a plugin's reader may be registered for TIFF too. */
+    /** The JDK's TIFF reader, named: a plugin's reader may be registered for TIFF too. One per thread. */
     private BufferedImage readWithJdk(byte[] tiff) throws IOException {
-        if (tiffReader == null) {
+        ImageReader reader = tiffReader.get();
+        if (reader == null) {
             for (Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName("tiff"); it.hasNext(); ) {
                 ImageReader r = it.next();
-                if (tiffReader == null && r.getClass().getName().startsWith("com.sun.imageio.")) {
-                    tiffReader = r;
+                if (reader == null && r.getClass().getName().startsWith("com.sun.imageio.")) {
+                    reader = r;
                 } else {
                     r.dispose();
                 }
             }
-            if (tiffReader == null) {
+            if (reader == null) {
                 throw new SlideException(in.path(), "this Java runtime has no TIFF reader");
             }
+            tiffReader.set(reader);
+            readers.add(reader);
         }
         List<String> warnings = new ArrayList<>(1);
         try (ImageInputStream s = new MemoryCacheImageInputStream(new ByteArrayInputStream(tiff))) {
-            tiffReader.setInput(s, true, true);
-            tiffReader.addIIOReadWarningListener((r, w) -> warnings.add(w));
-            BufferedImage img = tiffReader.read(0, tiffReader.getDefaultReadParam());
+            reader.setInput(s, true, true);
+            reader.addIIOReadWarningListener((r, w) -> warnings.add(w));
+            BufferedImage img = reader.read(0, reader.getDefaultReadParam());
             if (!warnings.isEmpty()) {
                 throw new IOException("damaged data: " + warnings.getFirst());
             }
             return img;
         } finally {
-            tiffReader.removeAllIIOReadWarningListeners();
-            tiffReader.setInput(null);
+            reader.removeAllIIOReadWarningListeners();
+            reader.setInput(null);
         }
     }
 
@@ -308,9 +519,16 @@ public final class TiffRows implements RowSource {
 
     @Override
     public void close() throws IOException {
-        if (tiffReader != null) {
-            tiffReader.dispose();
+        cancelPending();
+        decoders.shutdownNow();
+        try {
+            if (!decoders.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "{0}: a strip decoder did not stop within 10 s", in.path());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        readers.forEach(ImageReader::dispose);
         in.close();
     }
 }

@@ -207,6 +207,44 @@ class TiffRowsTest {
         }
     }
 
+    /** LZW strips from an encoder not ours (the JDK's writer) decode exactly; gray too. */
+    @Test
+    void lzwStripsFromTheJdkWriterDecodeExactly() throws IOException {
+        BufferedImage rgb = scan(1201, 333);
+        BufferedImage gray = new BufferedImage(1201, 333, BufferedImage.TYPE_BYTE_GRAY);
+        gray.getGraphics().drawImage(rgb, 0, 0, null);
+        for (BufferedImage src : List.of(rgb, gray)) {
+            Path f = dir.resolve("lzw" + src.getType() + ".tif");
+            javax.imageio.ImageWriter w = null;
+            for (var it = javax.imageio.ImageIO.getImageWritersByFormatName("tiff"); it.hasNext(); ) {
+                var c = it.next();
+                if (c.getClass().getName().startsWith("com.sun.imageio.")) {
+                    w = c;
+                }
+            }
+            try (var out = javax.imageio.ImageIO.createImageOutputStream(f.toFile())) {
+                w.setOutput(out);
+                javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
+                p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+                p.setCompressionType("LZW");
+                w.write(null, new javax.imageio.IIOImage(src, null, null), p);
+            } finally {
+                w.dispose();
+            }
+            // a gray sample is shown as that value (Java's getRGB of a gray image would re-gamma it)
+            BufferedImage expected = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < src.getHeight(); y++) {
+                for (int x = 0; x < src.getWidth(); x++) {
+                    int g = src.getRaster().getSample(x, y, 0);
+                    expected.setRGB(x, y, src == gray ? g << 16 | g << 8 | g : src.getRGB(x, y));
+                }
+            }
+            try (RowSource rows = TiffRows.open(f, BAND_BYTES)) {
+                Pixels.assertSame(expected, readAll(rows), "LZW strips of image type " + src.getType());
+            }
+        }
+    }
+
     /** Unassociated alpha is composited over white, as a slide's background (vips flatten --background 255). */
     @Test
     void transparentPixelsBecomeWhite() throws IOException {
