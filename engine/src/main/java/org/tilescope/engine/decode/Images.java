@@ -55,6 +55,10 @@ public final class Images {
             }
             return dst;
         }
+        return drawnOnto(dst, src);
+    }
+
+    private static BufferedImage drawnOnto(BufferedImage dst, BufferedImage src) {
         Graphics2D g = dst.createGraphics();
         try {
             g.drawImage(src, 0, 0, null);
@@ -72,14 +76,7 @@ public final class Images {
         if (!src.getColorModel().hasAlpha()) {
             return toIntRgb(src);
         }
-        BufferedImage dst = white(src.getWidth(), src.getHeight());
-        Graphics2D g = dst.createGraphics();
-        try {
-            g.drawImage(src, 0, 0, null);
-        } finally {
-            g.dispose();
-        }
-        return dst;
+        return drawnOnto(white(src.getWidth(), src.getHeight()), src);
     }
 
     /** The message for an image refused for its size, with the bound when there is one. */

@@ -120,13 +120,7 @@ class ImportInputsTest {
      */
     @Test
     void pngAlphaIsCompositedOverWhite() throws IOException {
-        BufferedImage src = new BufferedImage(600, 300, BufferedImage.TYPE_INT_ARGB);
-        for (int y = 0; y < 300; y++) {
-            for (int x = 0; x < 600; x++) {
-                int alpha = x < 200 ? 0 : x < 400 ? 128 : 255;
-                src.setRGB(x, y, alpha << 24 | 0x204080);
-            }
-        }
+        BufferedImage src = Pixels.alphaThirds(600, 300, 0x204080);
         Path png = dir.resolve("alpha.png");
         ImageIO.write(src, "png", png.toFile());
         Path out = dir.resolve("out");

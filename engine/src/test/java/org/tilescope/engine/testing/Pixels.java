@@ -92,6 +92,18 @@ public final class Pixels {
         return out;
     }
 
+    /** An ARGB image of one colour in three upright thirds: alpha 0, 128 and 255, left to right. */
+    public static BufferedImage alphaThirds(int w, int h, int rgb) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int alpha = x < w / 3 ? 0 : x < 2 * w / 3 ? 128 : 255;
+                img.setRGB(x, y, alpha << 24 | rgb);
+            }
+        }
+        return img;
+    }
+
     /** Largest channel difference of two RGB values. */
     public static int diff(int p, int q) {
         int d = 0;

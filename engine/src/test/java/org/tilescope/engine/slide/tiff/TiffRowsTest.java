@@ -248,16 +248,10 @@ class TiffRowsTest {
     /** Unassociated alpha is composited over white, as a slide's background (vips flatten --background 255). */
     @Test
     void transparentPixelsBecomeWhite() throws IOException {
-        BufferedImage src = new BufferedImage(40, 30, BufferedImage.TYPE_INT_ARGB);
-        for (int y = 0; y < 30; y++) {
-            for (int x = 0; x < 40; x++) {
-                int alpha = x < 10 ? 0 : x < 20 ? 128 : 255;
-                src.setRGB(x, y, alpha << 24 | 0x204080);
-            }
-        }
+        BufferedImage src = Pixels.alphaThirds(45, 30, 0x204080);
         TiffTestWriter w = new TiffTestWriter(ByteOrder.LITTLE_ENDIAN, true);
         TiffTestWriter.Img im = w.add();
-        im.image(40, 30, 4, 8, DEFLATE, RGB);
+        im.image(45, 30, 4, 8, DEFLATE, RGB);
         im.tag(TiffParser.TAG_PREDICTOR, TiffTestWriter.SHORT, 2);
         im.tag(TiffParser.TAG_EXTRA_SAMPLES, TiffTestWriter.SHORT, 2);
         im.strips(8, strips(src, 8, DEFLATE, true));
