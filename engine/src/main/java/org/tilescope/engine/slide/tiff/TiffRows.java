@@ -143,10 +143,11 @@ public final class TiffRows implements RowSource {
             if (im == null) {
                 throw new SlideException(file, "TIFF whose first directory has no image size");
             }
-            if (im.width() <= 0 || im.height() <= 0 || im.width() * im.height() > ImageFileRows.MAX_PIXELS) {
+            // sides first (a BigTIFF's may be 64-bit): their product cannot overflow after
+            Limits.checkDimensions(file, im.width(), im.height());
+            if (im.width() * im.height() > ImageFileRows.MAX_PIXELS) {
                 throw new SlideException(file, "image size " + im.width() + "x" + im.height() + " is not plausible");
             }
-            Limits.checkDimensions(file, im.width(), im.height());
             try {
                 TiffSource.checkCompression(in, im);
                 if (im.compression() != TiffSource.COMPRESSION_JPEG) {
