@@ -55,6 +55,10 @@ public final class Images {
             }
             return dst;
         }
+        return drawnOnto(dst, src);
+    }
+
+    private static BufferedImage drawnOnto(BufferedImage dst, BufferedImage src) {
         Graphics2D g = dst.createGraphics();
         try {
             g.drawImage(src, 0, 0, null);
@@ -62,6 +66,17 @@ public final class Images {
             g.dispose();
         }
         return dst;
+    }
+
+    /**
+     * An int-RGB image with any transparency composited over white, the background of a slide (as
+     * {@code vips flatten --background 255} does); an opaque image goes through {@link #toIntRgb}.
+     */
+    public static BufferedImage flattenOnWhite(BufferedImage src) {
+        if (!src.getColorModel().hasAlpha()) {
+            return toIntRgb(src);
+        }
+        return drawnOnto(white(src.getWidth(), src.getHeight()), src);
     }
 
     /** The message for an image refused for its size, with the bound when there is one. */

@@ -23,6 +23,7 @@ import org.tilescope.engine.jobs.Progress;
 import org.tilescope.engine.pyramid.ImageFileRows;
 import org.tilescope.engine.pyramid.PyramidWriter;
 import org.tilescope.engine.pyramid.RowSource;
+import org.tilescope.engine.slide.tiff.TiffRows;
 
 /**
  * Imports plain images into tiled pyramids, one file after another, each written into a hidden
@@ -119,7 +120,9 @@ public final class ImportJob extends Job {
         AtomicBoolean stalled = new AtomicBoolean();
         long stallNanos = req.stallTimeout().toNanos();
         long bandBytes = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 8);
-        try (RowSource rows = ImageFileRows.openStreaming(source, bandBytes)) {
+        // TIFF and BigTIFF by strips through our own parser; JPEG and PNG through ImageIO
+        try (RowSource rows = TiffRows.isTiff(source) ? TiffRows.open(source, bandBytes)
+                : ImageFileRows.openStreaming(source, bandBytes)) {
             temp = Files.createTempDirectory(req.outDir(), TEMP_PREFIX + name + "-");
             Path tempDir = temp;
             Thread reporter = Thread.ofPlatform().daemon().name("tilescope-import-progress").start(() ->

@@ -59,10 +59,39 @@ public final class ImageFileRows implements RowSource {
         } catch (IOException | RuntimeException e) {
             bands = 3;
         }
-        if ((bands != 1 && bands != 3) || rows.hasAlpha()) {
+        if ((bands != 1 && bands != 3) || rows.hasAlpha() || isProgressiveJpeg(file)) {
             return rows;
         }
         return new StreamedImageRows(rows, bands);
+    }
+
+    /**
+     * True for a progressive JPEG (SOF2, SOF6, SOF10, SOF14): the JDK's reader hands such a file's
+     * rows over once an output pass, each pass better than the last, and which pass is the last
+     * is known only at the end, so it cannot be streamed; source regions decode every scan for
+     * each band instead (slower, and libjpeg buffers the whole image's coefficients either way).
+     */
+    static boolean isProgressiveJpeg(Path file) throws IOException {
+        try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+            if (in.readUnsignedShort() != 0xFFD8) {
+                return false;
+            }
+            while (true) {
+                int marker = in.readUnsignedShort();
+                while (marker == 0xFFFF) {
+                    marker = 0xFF00 | in.readUnsignedByte(); // fill bytes
+                }
+                if ((marker & 0xFF00) != 0xFF00 || marker == 0xFFDA || marker == 0xFFD9) {
+                    return false;
+                }
+                if (marker == 0xFFC2 || marker == 0xFFC6 || marker == 0xFFCA || marker == 0xFFCE) {
+                    return true;
+                }
+                in.skipNBytes(in.readUnsignedShort() - 2L);
+            }
+        } catch (java.io.EOFException e) {
+            return false;
+        }
     }
 
     private boolean hasAlpha() {
@@ -93,7 +122,7 @@ public final class ImageFileRows implements RowSource {
             if (!it.hasNext()) {
                 throw new SlideException(file, "not an image this Java runtime reads (JPEG, PNG, TIFF)");
             }
-            ImageReader reader = it.next();
+            ImageReader reader = preferJdkForTiff(it);
             reader.setInput(in, false, true);
             int w;
             int h;
@@ -123,6 +152,29 @@ public final class ImageFileRows implements RowSource {
             in.close();
             throw e;
         }
+    }
+
+    /**
+     * The first reader found, except for TIFF, where the JDK's is taken when present: a plugin's
+     * (TwelveMonkeys') decompresses every LZW or Deflate strip above a source region again for
+     * each region read.
+     */
+    private static ImageReader preferJdkForTiff(Iterator<ImageReader> it) {
+        ImageReader first = it.next();
+        var spi = first.getOriginatingProvider();
+        if (first.getClass().getName().startsWith("com.sun.imageio.") || spi == null
+                || !java.util.Arrays.asList(spi.getFormatNames()).contains("tiff")) {
+            return first;
+        }
+        while (it.hasNext()) {
+            ImageReader r = it.next();
+            if (r.getClass().getName().startsWith("com.sun.imageio.")) {
+                first.dispose();
+                return r;
+            }
+            r.dispose();
+        }
+        return first;
     }
 
     @Override
@@ -164,18 +216,8 @@ public final class ImageFileRows implements RowSource {
             throw new SlideException(file, "rows " + y + "-" + (y + rows - 1) + " decoded as "
                     + img.getWidth() + "x" + img.getHeight() + " (truncated file?)");
         }
-        BufferedImage rgb;
-        if (img.getColorModel().hasAlpha()) {
-            // transparent pixels become white, as a slide's background is
-            rgb = new BufferedImage(width, rows, BufferedImage.TYPE_INT_RGB);
-            java.awt.Graphics2D g = rgb.createGraphics();
-            g.setColor(java.awt.Color.WHITE);
-            g.fillRect(0, 0, width, rows);
-            g.drawImage(img, 0, 0, null);
-            g.dispose();
-        } else {
-            rgb = Images.toIntRgb(img);
-        }
+        // transparent pixels become white, as a slide's background is
+        BufferedImage rgb = Images.flattenOnWhite(img);
         rgb.getRGB(0, 0, width, rows, out, 0, width);
         for (int i = 0, n = width * rows; i < n; i++) {
             out[i] &= 0xFFFFFF;

@@ -224,7 +224,7 @@ public final class TiffSource implements LocalSlideSource {
     }
 
     /** The directory as an image, or null when it lacks a size (then it is not one). */
-    private static Image describe(TiffFile in, TiffParser.Directory d) throws IOException {
+    static Image describe(TiffFile in, TiffParser.Directory d) throws IOException {
         long w = TiffParser.first(in, d, TiffParser.TAG_IMAGE_WIDTH, -1);
         long h = TiffParser.first(in, d, TiffParser.TAG_IMAGE_LENGTH, -1);
         if (w < 0 || h < 0) {
@@ -289,7 +289,7 @@ public final class TiffSource implements LocalSlideSource {
     }
 
     /** The JPEGTables stream without its EOI, so tile data can follow; null when unusable. */
-    private static byte[] jpegTablesBody(TiffFile in, Image im, byte[] t) {
+    static byte[] jpegTablesBody(TiffFile in, Image im, byte[] t) {
         if (t.length < 4 || (t[0] & 0xFF) != 0xFF || (t[1] & 0xFF) != 0xD8) {
             LOG.log(Level.WARNING, "{0}: JPEGTables in {1} do not start with SOI; ignored", in.path(), im.where());
             return null;
@@ -309,7 +309,7 @@ public final class TiffSource implements LocalSlideSource {
      * 2^BitsPerSample entries to rescale samples that are not 8 bits: 24 bits a sample is a
      * 64 MB table for a 16 px tile, 32 bits overflows. Slides use 1 to 16.
      */
-    private static void checkBitsPerSample(TiffFile in, Image im) throws IOException {
+    static void checkBitsPerSample(TiffFile in, Image im) throws IOException {
         TiffParser.Entry e = im.dir().entry(TiffParser.TAG_BITS_PER_SAMPLE);
         if (e == null) {
             return; // 1 bit, the default
@@ -322,7 +322,7 @@ public final class TiffSource implements LocalSlideSource {
         }
     }
 
-    private static void checkCompression(TiffFile in, Image im) throws SlideException {
+    static void checkCompression(TiffFile in, Image im) throws SlideException {
         int c = im.compression();
         if (c == COMPRESSION_JPEG || isRewritable(c)) {
             return;

@@ -174,28 +174,9 @@ class RealServerIntegrationTest {
         Region a = new RegionReader(local).read(level, x, y, w, h);
         Region b = new RegionReader(remote).read(level, x, y, w, h);
         assertTrue(b.failures().isEmpty(), b.failures().toString());
-        double psnr = psnr(a.image(), b.image());
+        double psnr = Pixels.psnr(a.image(), b.image());
         String what = remote.info().format() + " level " + level + " at " + x + "," + y + " " + w + "x" + h;
         System.out.printf(java.util.Locale.ROOT, "%s: PSNR %.1f dB%n", what, psnr);
         assertTrue(psnr >= MIN_PSNR, what + ": PSNR " + psnr + " dB");
-    }
-
-    /** Peak signal-to-noise ratio over the three channels, in dB (infinite for equal images). */
-    static double psnr(BufferedImage a, BufferedImage b) {
-        assertEquals(a.getWidth(), b.getWidth());
-        assertEquals(a.getHeight(), b.getHeight());
-        double sum = 0;
-        for (int y = 0; y < a.getHeight(); y++) {
-            for (int x = 0; x < a.getWidth(); x++) {
-                int p = a.getRGB(x, y);
-                int q = b.getRGB(x, y);
-                for (int s = 0; s <= 16; s += 8) {
-                    int d = ((p >> s) & 0xFF) - ((q >> s) & 0xFF);
-                    sum += d * d;
-                }
-            }
-        }
-        double mse = sum / (3.0 * a.getWidth() * a.getHeight());
-        return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
     }
 }
