@@ -1,6 +1,7 @@
 package org.tilescope.engine.pyramid;
 
 import java.awt.Point;
+import java.awt.Rectangle;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -106,9 +107,11 @@ final class StreamedImageRows implements RowSource {
             ColorSpace cs = ColorSpace.getInstance(bands == 1 ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB);
             ComponentColorModel cm = new ComponentColorModel(cs, false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
             int[] offsets = bands == 1 ? new int[] {0} : new int[] {0, 1, 2};
-            PixelInterleavedSampleModel sm = new PixelInterleavedSampleModel(DataBuffer.TYPE_BYTE, width, height,
+            // one row high: a sample model as high as the image would refuse more than 2^31 bytes
+            // (a 40000x30000 RGB image); the raster's bounds below give it the image's height
+            PixelInterleavedSampleModel sm = new PixelInterleavedSampleModel(DataBuffer.TYPE_BYTE, width, 1,
                     bands, bands * width, offsets);
-            BufferedImage dest = new BufferedImage(cm, new PassingRaster(sm, sink), false, null);
+            BufferedImage dest = new BufferedImage(cm, new PassingRaster(sm, height, sink), false, null);
             ImageReadParam p = reader.getDefaultReadParam();
             p.setDestination(dest);
             reader.read(0, p);
@@ -172,8 +175,8 @@ final class StreamedImageRows implements RowSource {
     private final class PassingRaster extends WritableRaster {
         private final RowSink sink;
 
-        PassingRaster(PixelInterleavedSampleModel sm, RowSink sink) {
-            super(sm, new DataBufferByte(1), new Point(0, 0));
+        PassingRaster(PixelInterleavedSampleModel sm, int rows, RowSink sink) {
+            super(sm, new DataBufferByte(1), new Rectangle(0, 0, sm.getWidth(), rows), new Point(0, 0), null);
             this.sink = sink;
         }
 
