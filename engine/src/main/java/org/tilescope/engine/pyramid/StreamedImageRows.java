@@ -210,8 +210,9 @@ final class StreamedImageRows implements RowSource {
 
     @Override
     public void close() throws IOException {
+        // the decoding thread aborts the read itself when it next hands on a band: the JDK's reader
+        // refuses abort() from any thread but the one reading
         closed = true;
-        reader.abort();
         queue.clear();
         try {
             decoder.join(10_000);
