@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -222,9 +224,50 @@ public final class PyramidWriter {
      * place when this returns: this method leaves partial output behind when it fails or is
      * cancelled.
      *
-     * @throws CancellationException when {@code cancelled} turns true; the writer stops within a band
+     * @throws CancellationException when {@code cancelled} turns true (or the calling thread is
+     *                               interrupted); the writer stops within a band
      */
     public void write(RowSource source, Path dir, String name, Stats stats, BooleanSupplier cancelled)
+            throws IOException {
+        if (!Thread.currentThread().isVirtual()) {
+            writeHere(source, dir, name, stats, cancelled);
+            return;
+        }
+        // Jobs run on virtual threads. Reducing and cutting is seconds of CPU work, which belongs on
+        // a platform thread (it would hold a carrier thread anyway), and there its CPU time can be
+        // measured (a virtual thread's cannot).
+        Thread caller = Thread.currentThread();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicBoolean interrupted = new AtomicBoolean(caller.isInterrupted());
+        Thread writer = Thread.ofPlatform().name("tilescope-write-" + name).start(() -> {
+            try {
+                writeHere(source, dir, name, stats, () -> cancelled.getAsBoolean() || interrupted.get());
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        while (true) {
+            try {
+                writer.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted.set(true); // the writer stops at its next tile
+            }
+        }
+        if (interrupted.get()) {
+            caller.interrupt();
+        }
+        switch (thrown.get()) {
+            case null -> {
+            }
+            case IOException io -> throw io;
+            case RuntimeException re -> throw re;
+            case Error e -> throw e;
+            case Throwable t -> throw new IOException(t);
+        }
+    }
+
+    private void writeHere(RowSource source, Path dir, String name, Stats stats, BooleanSupplier cancelled)
             throws IOException {
         PyramidGeometry g = new PyramidGeometry(source.width(), source.height(), options.tileSize(),
                 options.format() == Format.TIFF ? 0 : options.overlap());
@@ -251,8 +294,7 @@ public final class PyramidWriter {
         }
         LOG.log(System.Logger.Level.DEBUG, "{0}: {1}", name, plan.describe());
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        boolean cpu = mx.isCurrentThreadCpuTimeSupported();
-        long cpu0 = cpu ? mx.getCurrentThreadCpuTime() : 0;
+        long cpu0 = mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : -1;
         try (TileSink sink = tiff ? new TiffSink(g, lastLevel + 1, dir.resolve(name + ".tif"))
                 : new DeepZoomSink(g, dir, name);
              EncoderPool pool = new EncoderPool(plan, new TileEncoder(options.quality()), sink, stats, name)) {
@@ -287,7 +329,7 @@ public final class PyramidWriter {
             pool.finish(cancelled);
             sink.finish();
         } finally {
-            if (cpu) {
+            if (cpu0 >= 0) {
                 stats.writerCpuNanos.addAndGet(mx.getCurrentThreadCpuTime() - cpu0);
             }
         }

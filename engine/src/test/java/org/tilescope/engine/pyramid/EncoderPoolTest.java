@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -160,6 +161,40 @@ class EncoderPoolTest {
         assertEquals(0, stats.busyWorkers());
         assertTrue(Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().startsWith("tilescope-encode-stop-") && t.isAlive()), "workers ended");
+    }
+
+    @Test
+    void fromAVirtualThreadTheWriterRunsOnAPlatformThreadWhoseCpuIsMeasuredAndAnInterruptCancels() throws Exception {
+        var options = new PyramidWriter.Options(PyramidWriter.Format.DEEPZOOM, 128, 1, 75, 2);
+        PyramidWriter.Stats stats = new PyramidWriter.Stats();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                new PyramidWriter(options).write(new Picture(900, 700, 64), dir, "virtual", stats, () -> false);
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }).join();
+        assertEquals(null, thrown.get());
+        PyramidWriter.Summary s = stats.summary();
+        assertEquals(s.tilesTotal(), s.tiles());
+        assertTrue(s.writerCpuSeconds() > 0, "a virtual thread's CPU time is not measurable; the writer's is: " + s);
+
+        PyramidWriter.Stats stopped = new PyramidWriter.Stats();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                new PyramidWriter(options).write(new Picture(4000, 4000, 64), dir, "interrupted", stopped, () -> false);
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        while (stopped.tilesDone() == 0 && caller.isAlive()) {
+            Thread.sleep(5);
+        }
+        caller.interrupt();
+        caller.join();
+        assertTrue(thrown.get() instanceof CancellationException, String.valueOf(thrown.get()));
+        assertTrue(stopped.tilesDone() < stopped.tilesTotal());
     }
 
     @Test
