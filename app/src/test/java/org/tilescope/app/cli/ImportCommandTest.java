@@ -37,6 +37,8 @@ class ImportCommandTest {
         assertEquals(1, j.get("imported").asInt());
         assertEquals(1, j.get("failed").asInt());
         assertTrue(j.get("results").get(1).get("reason").asText().contains("two.png"));
+        assertEquals(0, j.get("results").get(1).get("bytesSaved").asLong(), "no pyramid, nothing saved");
+        assertTrue(j.get("results").get(1).get("bytesIn").asLong() > 0);
         var info = CommandLineTest.run("info", out.resolve("one.dzi").toString());
         assertEquals(0, info.code(), info.err());
         var again = CommandLineTest.run("import", src.resolve("one.jpg").toString(), "--out", out.toString());

@@ -32,9 +32,12 @@ public record ImportReport(List<FileResult> files, double seconds, double cpuSec
     public record FileResult(Path source, Path output, Outcome outcome, String reason, long bytesIn, long bytesOut,
                              double seconds, double cpuSeconds, PyramidWriter.Summary writing) {
 
-        /** Bytes the pyramid saves against its source (negative: it takes more). */
+        /**
+         * Bytes the pyramid saves against its source (negative: it takes more); 0 when there is no
+         * pyramid (failed, cancelled).
+         */
         public long bytesSaved() {
-            return bytesIn - bytesOut;
+            return outcome == Outcome.IMPORTED || outcome == Outcome.SKIPPED ? bytesIn - bytesOut : 0;
         }
     }
 
