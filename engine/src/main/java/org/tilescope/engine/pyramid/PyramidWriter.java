@@ -288,7 +288,8 @@ public final class PyramidWriter {
         int band = Math.max(1, Math.min(source.preferredBand(), source.height()));
         EncoderPool.Plan plan;
         try {
-            plan = plan(options, g, band, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory());
+            plan = plan(options, g, band, source.bandsHeld(), Runtime.getRuntime().availableProcessors(),
+                    Runtime.getRuntime().maxMemory());
         } catch (IllegalArgumentException e) {
             throw new IOException(source.width() + "x" + source.height() + " image: " + e.getMessage(), e);
         }
@@ -337,20 +338,21 @@ public final class PyramidWriter {
 
     /**
      * The encoder pool for writing an image of geometry {@code g} in bands of {@code band} rows.
-     * The bands held whatever the pool's size are the source's (the band the writer reads into,
-     * and up to three more inside a source that decodes ahead) and each level's rows of one tile
-     * row, plus the rows it passes down; a tile in flight holds its pixels (twice for a padded
+     * The bands held whatever the pool's size are the band the writer reads into, the
+     * {@code sourceBands} the source holds (decoded ahead, queued), and each level's rows of one
+     * tile row plus the rows it passes down; a tile in flight holds its pixels (twice for a padded
      * TIFF edge tile) and its JPEG.
      */
-    static EncoderPool.Plan plan(Options options, PyramidGeometry g, int band, int cores, long heapBytes) {
-        long sourceBands = 4L * band * g.width() * Integer.BYTES;
+    static EncoderPool.Plan plan(Options options, PyramidGeometry g, int band, int sourceBands, int cores,
+                                 long heapBytes) {
+        long readBands = (1L + sourceBands) * band * g.width() * Integer.BYTES;
         long levelBands = 0;
         for (int l = 0; l < g.levels(); l++) {
             levelBands += (g.tileSize() + 2L * g.overlap() + 3) * g.levelWidth(l) * Integer.BYTES;
         }
         long side = g.tileSize() + 2L * g.overlap();
         long tileBytes = side * side * Integer.BYTES * (options.format() == Format.TIFF ? 2 : 1) + side * side;
-        return EncoderPool.Plan.of(options.workers(), cores, heapBytes, sourceBands + levelBands, tileBytes);
+        return EncoderPool.Plan.of(options.workers(), cores, heapBytes, readBands + levelBands, tileBytes);
     }
 
     /** A full-size TIFF tile from an edge tile: the last column and row repeated (no visible seam when scaled). */

@@ -33,6 +33,7 @@ import org.tilescope.engine.slide.SlideException;
  */
 final class StreamedImageRows implements RowSource {
     private static final int BAND = 256;
+    private static final int QUEUED_BANDS = 2;
     private static final int[] END = new int[0];
 
     private final ImageFileRows owner;
@@ -41,7 +42,7 @@ final class StreamedImageRows implements RowSource {
     private final int width;
     private final int height;
     private final int bands;
-    private final BlockingQueue<int[]> queue = new ArrayBlockingQueue<>(2);
+    private final BlockingQueue<int[]> queue = new ArrayBlockingQueue<>(QUEUED_BANDS);
     private final Thread decoder;
     private volatile Throwable failure;
     private volatile boolean closed;
@@ -70,6 +71,12 @@ final class StreamedImageRows implements RowSource {
     @Override
     public int preferredBand() {
         return BAND;
+    }
+
+    /** The queued bands and the one being filled. */
+    @Override
+    public int bandsHeld() {
+        return QUEUED_BANDS + 1;
     }
 
     @Override

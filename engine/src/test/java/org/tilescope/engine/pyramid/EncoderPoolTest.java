@@ -81,12 +81,16 @@ class EncoderPoolTest {
     void theWritersPlanForThe40000PixelImportFitsAGigabyteHeap() {
         var options = new PyramidWriter.Options(PyramidWriter.Format.DEEPZOOM, 254, 1, 80, 2);
         PyramidGeometry g = new PyramidGeometry(40000, 30000, 254, 1);
-        EncoderPool.Plan p = PyramidWriter.plan(options, g, 256, 2, 1024 * MB);
+        // streamed JPEG: bands of 256 rows, three held by the source
+        EncoderPool.Plan p = PyramidWriter.plan(options, g, 256, 3, 2, 1024 * MB);
         assertEquals(2, p.workers(), p.describe());
         assertEquals("cores", p.limitedBy());
-        // and a 400000-pixel-wide one does not: refused with the reason, not an OutOfMemoryError
+        // a TIFF read by regions of an eighth of the heap (838 rows), one band held by the reader
+        EncoderPool.Plan strips = PyramidWriter.plan(options, g, 838, 1, 2, 1024 * MB);
+        assertEquals(2, strips.workers(), strips.describe());
+        // and a 400000-pixel-wide one does not fit: refused with the reason, not an OutOfMemoryError
         PyramidGeometry wide = new PyramidGeometry(400_000, 30000, 254, 1);
-        assertThrows(IllegalArgumentException.class, () -> PyramidWriter.plan(options, wide, 256, 2, 1024 * MB));
+        assertThrows(IllegalArgumentException.class, () -> PyramidWriter.plan(options, wide, 256, 3, 2, 1024 * MB));
     }
 
     @Test
