@@ -23,17 +23,11 @@ final class ImageIoTileEncoder implements TileEncoder {
     /** The encoder of made levels: quality {@value TileEncoder#QUALITY}, 4:4:4. */
     static final ImageIoTileEncoder STANDARD = new ImageIoTileEncoder(QUALITY, Subsampling.YCC_444);
 
-    private final int quality;
-    private final Subsampling subsampling;
-    private final ThreadLocal<Writer> writers;
+    private final Settings settings;
+    private final ThreadLocal<Writer> writers = new ThreadLocal<>();
 
     ImageIoTileEncoder(int quality, Subsampling subsampling) {
-        if (quality < 1 || quality > 100) {
-            throw new IllegalArgumentException("JPEG quality " + quality + " must be 1 to 100");
-        }
-        this.quality = quality;
-        this.subsampling = subsampling;
-        this.writers = new ThreadLocal<>();
+        this.settings = new Settings(quality, subsampling);
     }
 
     @Override
@@ -42,13 +36,8 @@ final class ImageIoTileEncoder implements TileEncoder {
     }
 
     @Override
-    public int quality() {
-        return quality;
-    }
-
-    @Override
-    public Subsampling subsampling() {
-        return subsampling;
+    public Settings settings() {
+        return settings;
     }
 
     @Override
@@ -64,7 +53,7 @@ final class ImageIoTileEncoder implements TileEncoder {
     private byte[] write(BufferedImage intRgb) throws IOException {
         Writer w = writers.get();
         if (w == null) {
-            w = new Writer(Images.jdkJpegWriter(), quality, subsampling);
+            w = new Writer(Images.jdkJpegWriter(), settings);
             writers.set(w);
         }
         try {
@@ -80,23 +69,23 @@ final class ImageIoTileEncoder implements TileEncoder {
     private static final class Writer {
         final ImageWriter writer;
         final ImageWriteParam param;
-        final Subsampling subsampling;
+        final Settings settings;
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 << 10);
         IIOMetadata metadata;
         boolean metadataMade;
 
-        Writer(ImageWriter writer, int quality, Subsampling subsampling) {
+        Writer(ImageWriter writer, Settings settings) {
             this.writer = writer;
-            this.subsampling = subsampling;
+            this.settings = settings;
             this.param = writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(quality / 100f);
+            param.setCompressionQuality(settings.quality() / 100f);
         }
 
         byte[] write(BufferedImage img) throws IOException {
             if (!metadataMade) {
                 // every image is int RGB, so one metadata tree serves them all
-                metadata = sampling(writer, img, param, subsampling);
+                metadata = sampling(writer, img, param, settings.subsampling());
                 metadataMade = true;
             }
             bytes.reset();

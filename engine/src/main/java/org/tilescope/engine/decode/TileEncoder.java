@@ -39,6 +39,20 @@ public interface TileEncoder {
         }
     }
 
+    /**
+     * What an encoder writes.
+     *
+     * @param quality     JPEG quality, 1-100
+     * @param subsampling chroma subsampling
+     */
+    record Settings(int quality, Subsampling subsampling) {
+        public Settings {
+            if (quality < 1 || quality > 100) {
+                throw new IllegalArgumentException("JPEG quality " + quality + " must be 1 to 100");
+            }
+        }
+    }
+
     /** The encoded bytes of an image. */
     byte[] encode(BufferedImage image) throws IOException;
 
@@ -52,11 +66,18 @@ public interface TileEncoder {
     /** Short name for logs: "imageio" or "libjpeg-turbo". */
     String name();
 
+    /** The quality and subsampling written. */
+    Settings settings();
+
     /** The JPEG quality written, 1-100. */
-    int quality();
+    default int quality() {
+        return settings().quality();
+    }
 
     /** The chroma subsampling written. */
-    Subsampling subsampling();
+    default Subsampling subsampling() {
+        return settings().subsampling();
+    }
 
     /**
      * The encoder of made levels: quality {@value #QUALITY}, 4:4:4; libjpeg-turbo's when the

@@ -91,18 +91,13 @@ final class TurboJpegEncoder implements TileEncoder {
      */
     private static final ThreadLocal<Worker> WORKERS = ThreadLocal.withInitial(Worker::new);
 
-    private final int quality;
-    private final Subsampling subsampling;
+    private final Settings settings;
     private final int tjSubsampling;
     private final int flags;
 
     private TurboJpegEncoder(int quality, Subsampling subsampling, boolean accurateDct) {
+        this.settings = new Settings(quality, subsampling);
         this.flags = TJFLAG_NOREALLOC | (accurateDct ? TJFLAG_ACCURATEDCT : 0);
-        if (quality < 1 || quality > 100) {
-            throw new IllegalArgumentException("JPEG quality " + quality + " must be 1 to 100");
-        }
-        this.quality = quality;
-        this.subsampling = subsampling;
         this.tjSubsampling = switch (subsampling) {
             case YCC_444 -> TJSAMP_444;
             case YCC_420 -> TJSAMP_420;
@@ -150,13 +145,8 @@ final class TurboJpegEncoder implements TileEncoder {
     }
 
     @Override
-    public int quality() {
-        return quality;
-    }
-
-    @Override
-    public Subsampling subsampling() {
-        return subsampling;
+    public Settings settings() {
+        return settings;
     }
 
     @Override
@@ -170,7 +160,7 @@ final class TurboJpegEncoder implements TileEncoder {
         Images.checkRgb(pixels, width, height);
         Worker worker = WORKERS.get();
         try {
-            return worker.encode(pixels, width, height, quality, tjSubsampling, flags);
+            return worker.encode(pixels, width, height, settings.quality(), tjSubsampling, flags);
         } catch (Throwable e) {
             WORKERS.remove();
             worker.close();
