@@ -88,7 +88,6 @@ public final class EncoderPool implements AutoCloseable {
 
     private static final Tile STOP = new Tile(-1, -1, -1, new int[0], 0, 0);
 
-    private final Plan plan;
     private final TileEncoder encoder;
     private final TileSink sink;
     private final PyramidWriter.Stats stats;
@@ -97,7 +96,6 @@ public final class EncoderPool implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     EncoderPool(Plan plan, TileEncoder encoder, TileSink sink, PyramidWriter.Stats stats, String name) {
-        this.plan = plan;
         this.encoder = encoder;
         this.sink = sink;
         this.stats = stats;
@@ -236,9 +234,5 @@ public final class EncoderPool implements AutoCloseable {
                 stats.encoderCpuNanos.addAndGet(mx.getCurrentThreadCpuTime() - cpu0);
             }
         }
-    }
-
-    Plan plan() {
-        return plan;
     }
 }

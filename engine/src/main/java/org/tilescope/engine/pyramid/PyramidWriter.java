@@ -19,8 +19,9 @@ import java.util.function.BooleanSupplier;
  * The one pyramid writer: streams a {@link RowSource} band by band into a Deep Zoom folder or a
  * pyramidal tiled TIFF. Each level is built from the level below by 2x box reduction as its rows
  * arrive, so memory holds a band of rows per level, never a whole image. Tiles are JPEG-encoded
- * on a pool of platform threads ({@link EncoderPool}); a bounded number of tiles may wait for an encoder, so the reader
- * slows down to the encoders' pace instead of filling the heap (backpressure).
+ * on a pool of platform threads ({@link EncoderPool}); a bounded number of tiles may wait for an
+ * encoder, so the reader slows down to the encoders' pace instead of filling the heap
+ * (backpressure).
  */
 public final class PyramidWriter {
     private static final System.Logger LOG = System.getLogger(PyramidWriter.class.getName());
@@ -40,7 +41,8 @@ public final class PyramidWriter {
      * @param tileSize tile side (Deep Zoom: any from 16; TIFF: a multiple of 16)
      * @param overlap  pixels repeated on each inner side (Deep Zoom only)
      * @param quality  JPEG quality, 1-100
-     * @param workers  the most encoder threads: fewer when the heap cannot hold their tiles (see {@link EncoderPool.Plan})
+     * @param workers  the most encoder threads: fewer when the heap cannot hold their tiles
+     *                 (see {@link EncoderPool.Plan})
      */
     public record Options(Format format, int tileSize, int overlap, int quality, int workers) {
         public Options {
