@@ -112,17 +112,19 @@ final class LevelBuilder {
      * the work, which matters because every pixel of every level passes here once.
      */
     static void reduceRows(int[] a, int[] b, int bOff, int width, int[] out) {
-        int nw = out.length;
-        for (int x = 0; x < nw; x++) {
+        int pairs = width / 2;
+        for (int x = 0; x < pairs; x++) {
             int x0 = 2 * x;
-            int x1 = Math.min(x0 + 1, width - 1);
-            int p = a[x0];
-            int q = a[x1];
-            int r = b[bOff + x0];
-            int s = b[bOff + x1];
-            int redBlue = (p & 0xFF00FF) + (q & 0xFF00FF) + (r & 0xFF00FF) + (s & 0xFF00FF) + 0x020002;
-            int green = (p & 0xFF00) + (q & 0xFF00) + (r & 0xFF00) + (s & 0xFF00) + 0x200;
-            out[x] = ((redBlue >>> 2) & 0xFF00FF) | ((green >>> 2) & 0xFF00);
+            out[x] = mean(a[x0], a[x0 + 1], b[bOff + x0], b[bOff + x0 + 1]);
         }
+        if ((width & 1) != 0) {
+            out[pairs] = mean(a[width - 1], a[width - 1], b[bOff + width - 1], b[bOff + width - 1]);
+        }
+    }
+
+    private static int mean(int p, int q, int r, int s) {
+        int redBlue = (p & 0xFF00FF) + (q & 0xFF00FF) + (r & 0xFF00FF) + (s & 0xFF00FF) + 0x020002;
+        int green = (p & 0xFF00) + (q & 0xFF00) + (r & 0xFF00) + (s & 0xFF00) + 0x200;
+        return ((redBlue >>> 2) & 0xFF00FF) | ((green >>> 2) & 0xFF00);
     }
 }
