@@ -5,6 +5,7 @@
 #   3. OpenSlide read_region on the same level-0 viewport (scripts/openslide_viewport.py)
 #   4. region pixels against OpenSlide (scripts/compare_openslide.py, PSNR)
 #   5. slides without a pyramid: made-tile costs, thumbnail/view against vips (scripts/nopyramid.sh)
+#   5b. import of a 40000x30000 JPEG against vips dzsave and tiffsave (scripts/import-bench.sh)
 #   6. the viewer in a real window, background preload, remote slides over loopback HTTP
 #   7. the memory soak of the viewer (scripts/soak-window.sh): SOAK_MINUTES, default 2 here; the
 #      recorded run (benchmarks/README.md, soak-memory.png) is 10 minutes
@@ -26,6 +27,8 @@ command -v tjbench >/dev/null || need+=(libjpeg-turbo-progs)
 dpkg-query -W -f='${Status}' libturbojpeg0 2>/dev/null | grep -q "install ok" || need+=(libturbojpeg0)
 [ -x /usr/sbin/lighttpd ] || need+=(lighttpd)
 [ -x /usr/lib/iipimage-server/iipsrv.fcgi ] || need+=(iipimage-server)
+command -v vips >/dev/null || need+=(libvips-tools)
+command -v compare >/dev/null || need+=(imagemagick)
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
@@ -93,6 +96,8 @@ echo "== slides without a pyramid: per-tile reduced decode and encode, thumbnail
     org.tilescope.benchmarks.PyramidTileBenchmark
 ./mvnw -q -B -pl app -am package -DskipTests
 TILESCOPE_CORPUS="$corpus" benchmarks/scripts/nopyramid.sh
+echo "== import: a 40000x30000 JPEG into Deep Zoom and tiled TIFF vs vips dzsave and tiffsave (time, RSS, PSNR) =="
+TILESCOPE_CORPUS="$corpus" benchmarks/scripts/import-bench.sh
 echo "== slide library: scan/rescan, tokenization vs JTokkit, search vs grep (10,000 generated slides) =="
 benchmarks/scripts/library-bench.sh
 echo "== remote slides: sharp 1:1 viewport over loopback HTTP (lighttpd, iipsrv) vs the local file =="

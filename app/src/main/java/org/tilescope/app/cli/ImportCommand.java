@@ -15,6 +15,7 @@ import org.tilescope.engine.importing.ImportReport;
 import org.tilescope.engine.importing.ImportRequest;
 import org.tilescope.engine.jobs.JobManager;
 import org.tilescope.engine.jobs.JobSnapshot;
+import org.tilescope.engine.pyramid.EncoderPool;
 import org.tilescope.engine.pyramid.PyramidWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +41,7 @@ public final class ImportCommand implements Callable<Integer> {
     Integer overlap;
     @Option(names = "--quality", defaultValue = "80", description = "JPEG quality 1-100 (default ${DEFAULT-VALUE}).")
     int quality;
-    @Option(names = "--workers", paramLabel = "N", description = "Encoder threads (default: one per core).")
+    @Option(names = "--workers", paramLabel = "N", description = "The most encoder threads (default: one per core); fewer when the heap cannot hold their tiles.")
     Integer workers;
     @Option(names = "--force", description = "Import again even when done before and the source is unchanged.")
     boolean force;
@@ -89,10 +90,11 @@ public final class ImportCommand implements Callable<Integer> {
                     err.println("tilescope: " + fr.source() + ": " + fr.reason());
                 }
             }
-            o.printf(Locale.ROOT, "%d files: %d imported, %d skipped, %d failed; %s in, %s out, %s %s; %.1f s%n",
+            o.printf(Locale.ROOT, "%d files: %d imported, %d skipped, %d failed; %s in, %s out, %s %s; %.1f s, CPU %s%n",
                     r.files().size(), r.count(ImportReport.Outcome.IMPORTED), r.count(ImportReport.Outcome.SKIPPED),
                     r.count(ImportReport.Outcome.FAILED), mb(r.bytesIn()), mb(r.bytesOut()),
-                    mb(Math.abs(r.bytesSaved())), r.bytesSaved() >= 0 ? "saved" : "added", r.seconds());
+                    mb(Math.abs(r.bytesSaved())), r.bytesSaved() >= 0 ? "saved" : "added", r.seconds(),
+                    r.cpuSeconds() < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f s", r.cpuSeconds()));
         }
         return r.count(ImportReport.Outcome.FAILED) > 0 ? 1 : 0;
     }
@@ -119,6 +121,7 @@ public final class ImportCommand implements Callable<Integer> {
         o.put("bytesOut", r.bytesOut());
         o.put("bytesSaved", r.bytesSaved());
         o.put("seconds", r.seconds());
+        putCpu(o, r.cpuSeconds());
         ArrayNode results = o.putArray("results");
         for (ImportReport.FileResult fr : r.files()) {
             ObjectNode e = results.addObject();
@@ -126,8 +129,55 @@ public final class ImportCommand implements Callable<Integer> {
             e.put("output", fr.output() == null ? null : fr.output().toString());
             e.put("outcome", fr.outcome().name().toLowerCase(Locale.ROOT));
             e.put("reason", fr.reason());
+            e.put("bytesIn", fr.bytesIn());
+            e.put("bytesOut", fr.bytesOut());
+            e.put("bytesSaved", fr.bytesSaved());
             e.put("seconds", fr.seconds());
+            putCpu(e, fr.cpuSeconds());
+            if (fr.writing() != null) {
+                writing(e.putObject("writing"), fr.writing());
+            }
         }
         return m.writeValueAsString(o);
+    }
+
+    private static void putCpu(ObjectNode o, double cpuSeconds) {
+        if (cpuSeconds < 0) {
+            o.putNull("cpuSeconds");
+        } else {
+            o.put("cpuSeconds", cpuSeconds);
+        }
+    }
+
+    /** The writer's figures: encoder, pool and why, queue, per-worker tasks and mean time, stage times. */
+    private static void writing(ObjectNode w, PyramidWriter.Summary s) {
+        w.put("encoder", s.encoder());
+        w.put("tiles", s.tiles());
+        w.put("tilesTotal", s.tilesTotal());
+        w.put("pixelBytes", s.pixelBytes());
+        w.put("tileBytes", s.bytesOut());
+        EncoderPool.Plan plan = s.plan();
+        ObjectNode pool = w.putObject("pool");
+        pool.put("workers", plan.workers());
+        pool.put("limitedBy", plan.limitedBy());
+        pool.put("queueCapacity", plan.queuedTiles());
+        pool.put("peakQueue", s.peakQueued());
+        pool.put("heapBytes", plan.heapBytes());
+        pool.put("bandBytes", plan.bandBytes());
+        ArrayNode workers = w.putArray("workers");
+        for (PyramidWriter.WorkerLoad load : s.workers()) {
+            ObjectNode n = workers.addObject();
+            n.put("tasks", load.tasks());
+            n.put("meanMillis", load.meanMillis());
+        }
+        ObjectNode stages = w.putObject("stageSeconds");
+        stages.put("read", s.readSeconds());
+        stages.put("reduceAndCut", s.buildSeconds());
+        stages.put("waitForEncoders", s.waitSeconds());
+        stages.put("encode", s.encodeSeconds());
+        stages.put("store", s.storeSeconds());
+        ObjectNode cpu = w.putObject("cpuSeconds");
+        cpu.put("writerThread", s.writerCpuSeconds());
+        cpu.put("encoderThreads", s.encoderCpuSeconds());
     }
 }

@@ -4,7 +4,10 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
 import java.awt.image.Raster;
+import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
 
 /** Pixel conversions that keep exact values (no colour management surprises). */
@@ -149,6 +152,27 @@ public final class Images {
             out.getRaster().setDataElements(0, yy, w, 1, row);
         }
         return out;
+    }
+
+    /** Throws unless {@code pixels} holds the {@code width} x {@code height} pixels of a non-empty image. */
+    static void checkRgb(int[] pixels, int width, int height) {
+        if (width < 1 || height < 1 || (long) width * height > pixels.length) {
+            throw new IllegalArgumentException("cannot encode " + width + "x" + height + " pixels from an array of "
+                    + pixels.length);
+        }
+    }
+
+    /**
+     * An int-RGB image whose pixels are {@code pixels} itself (0xRRGGBB, {@code width} a row, the
+     * top byte ignored): wrapped, not copied, so what the image is written from is the array.
+     */
+    static BufferedImage wrapRgb(int[] pixels, int width, int height) {
+        checkRgb(pixels, width, height);
+        DirectColorModel rgb = new DirectColorModel(24, 0xFF0000, 0x00FF00, 0x0000FF);
+        DataBufferInt db = new DataBufferInt(pixels, width * height);
+        WritableRaster raster = Raster.createWritableRaster(new SinglePixelPackedSampleModel(
+                DataBuffer.TYPE_INT, width, height, rgb.getMasks()), db, null);
+        return new BufferedImage(rgb, raster, false, null);
     }
 
     /**

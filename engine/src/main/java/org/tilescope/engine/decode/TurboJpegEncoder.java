@@ -19,9 +19,10 @@ import javax.imageio.IIOException;
 /**
  * Encodes JPEG through libjpeg-turbo's TurboJPEG 2.x API (tjCompress2), called with the foreign
  * function and memory API like {@link TurboJpegDecoder}: int-RGB pixels are BGRX bytes on a
- * little-endian machine, so they go in with one bulk copy. Measured on this project's 256 px
- * tiles it is several times faster than the JDK's writer (see benchmarks/README.md), which
- * matters because a slide without a pyramid has its coarser levels encoded tile by tile.
+ * little-endian machine, so they go from the int array to native memory with one bulk copy.
+ * Measured on this project's 256 px tiles it is several times faster than the JDK's writer (see
+ * benchmarks/README.md), which matters because a slide without a pyramid has its coarser levels
+ * encoded tile by tile, and an imported image has every tile of its pyramid encoded.
  *
  * <p>Each thread keeps its own TurboJPEG handle and native buffers, released by a
  * {@link Cleaner} once the thread is gone; the engine encodes on its fixed decode pool.
@@ -31,14 +32,16 @@ final class TurboJpegEncoder implements TileEncoder {
 
     // Values from turbojpeg.h 2.1.
     private static final int TJPF_BGRX = 3;
-    /**
-     * No chroma subsampling, as libvips does from Q90 up: made levels are overviews, where colour
-     * detail is most of what is left, and 4:2:0 loses it (mean error 3.7 against 8.4 per channel
-     * on a busy 128 px tile at Q90, for about 1.6x the bytes).
-     */
     private static final int TJSAMP_444 = 0;
+    private static final int TJSAMP_420 = 2;
     /** Write into the buffer given (sized by tjBufSize) instead of letting TurboJPEG allocate. */
     private static final int TJFLAG_NOREALLOC = 1024;
+    /**
+     * The accurate integer DCT (libjpeg's JDCT_ISLOW) instead of TurboJPEG's default fast one when
+     * compressing: what libvips and the JDK's writer use, so a written pyramid has the same pixels
+     * whichever encoder wrote it (the fast DCT differed from vips' output by 52 dB PSNR at Q80).
+     */
+    private static final int TJFLAG_ACCURATEDCT = 4096;
     private static final int ERROR_STRING_MAX = 200;
     private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final Cleaner CLEANER = Cleaner.create();
@@ -72,40 +75,67 @@ final class TurboJpegEncoder implements TileEncoder {
         }
     }
 
-    /** The encoder {@link TileEncoder#standard()} returns, chosen once. */
+    /**
+     * The encoder {@link TileEncoder#standard()} returns, chosen once: quality 90 and no chroma
+     * subsampling, as libvips does from Q90 up. Made levels are overviews, where colour detail is
+     * most of what is left, and 4:2:0 loses it (mean error 3.7 against 8.4 per channel on a busy
+     * 128 px tile at Q90, for about 1.6x the bytes).
+     */
     private static final class Standard {
         static final TileEncoder ENCODER = choose();
     }
 
-    private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
+    /**
+     * Each thread's TurboJPEG handle and buffers, shared by every encoder of this class whatever its
+     * quality (quality and subsampling are arguments of each call, not state of the handle).
+     */
+    private static final ThreadLocal<Worker> WORKERS = ThreadLocal.withInitial(Worker::new);
 
-    private TurboJpegEncoder() {
+    private final Settings settings;
+    private final int tjSubsampling;
+    private final int flags;
+
+    private TurboJpegEncoder(int quality, Subsampling subsampling, boolean accurateDct) {
+        this.settings = new Settings(quality, subsampling);
+        this.flags = TJFLAG_NOREALLOC | (accurateDct ? TJFLAG_ACCURATEDCT : 0);
+        this.tjSubsampling = switch (subsampling) {
+            case YCC_444 -> TJSAMP_444;
+            case YCC_420 -> TJSAMP_420;
+        };
     }
 
     static TileEncoder standard() {
         return Standard.ENCODER;
     }
 
+    /** libjpeg-turbo at this quality and subsampling when the standard encoder is libjpeg-turbo, else ImageIO. */
+    static TileEncoder jpeg(int quality, Subsampling subsampling) {
+        return Standard.ENCODER instanceof TurboJpegEncoder
+                ? new TurboJpegEncoder(quality, subsampling, true)
+                : new ImageIoTileEncoder(quality, subsampling);
+    }
+
     private static TileEncoder choose() {
         // Same library and the same switches as decoding: forcing ImageIO decoding forces ImageIO here.
         if (!"libjpeg-turbo".equals(TileDecoder.standard().name())) {
-            return ImageIoTileEncoder.INSTANCE;
+            return ImageIoTileEncoder.STANDARD;
         }
         try {
             if (Library.LIB == null) {
                 LOG.log(System.Logger.Level.INFO, "JPEG encoder: imageio (" + Library.PROBLEM + ")");
-                return ImageIoTileEncoder.INSTANCE;
+                return ImageIoTileEncoder.STANDARD;
             }
-            TurboJpegEncoder e = new TurboJpegEncoder();
+            // made levels keep TurboJPEG's fast DCT: at Q90 4:4:4 its loss is below what shows
+            TurboJpegEncoder e = new TurboJpegEncoder(QUALITY, Subsampling.YCC_444, false);
             String problem = selfTest(e);
             if (problem != null) {
                 LOG.log(System.Logger.Level.WARNING, "JPEG encoder: imageio (libjpeg-turbo self-test failed: " + problem + ")");
-                return ImageIoTileEncoder.INSTANCE;
+                return ImageIoTileEncoder.STANDARD;
             }
             return e;
         } catch (RuntimeException | LinkageError e) {
             LOG.log(System.Logger.Level.WARNING, "JPEG encoder: imageio (libjpeg-turbo unusable: " + e + ")");
-            return ImageIoTileEncoder.INSTANCE;
+            return ImageIoTileEncoder.STANDARD;
         }
     }
 
@@ -115,13 +145,24 @@ final class TurboJpegEncoder implements TileEncoder {
     }
 
     @Override
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
     public byte[] encode(BufferedImage image) throws IOException {
         BufferedImage img = packed(image);
-        Worker worker = workers.get();
+        return encodeRgb(((DataBufferInt) img.getRaster().getDataBuffer()).getData(), img.getWidth(), img.getHeight());
+    }
+
+    @Override
+    public byte[] encodeRgb(int[] pixels, int width, int height) throws IOException {
+        Images.checkRgb(pixels, width, height);
+        Worker worker = WORKERS.get();
         try {
-            return worker.encode(((DataBufferInt) img.getRaster().getDataBuffer()).getData(), img.getWidth(), img.getHeight());
+            return worker.encode(pixels, width, height, settings.quality(), tjSubsampling, flags);
         } catch (Throwable e) {
-            workers.remove();
+            WORKERS.remove();
             worker.close();
             switch (e) {
                 case IIOException io -> throw io;
@@ -176,13 +217,13 @@ final class TurboJpegEncoder implements TileEncoder {
             cleanable.clean();
         }
 
-        byte[] encode(int[] pixels, int w, int h) throws Throwable {
+        byte[] encode(int[] pixels, int w, int h, int quality, int tjSubsampling, int flags) throws Throwable {
             long in = (long) w * h * 4;
             if (input.byteSize() < in) {
                 input = Arena.ofAuto().allocate(in, 64);
             }
             MemorySegment.copy(pixels, 0, input, LE_INT, 0, w * h);
-            long max = (long) Library.LIB.bufSize().invokeExact(w, h, TJSAMP_444);
+            long max = (long) Library.LIB.bufSize().invokeExact(w, h, tjSubsampling);
             if (max <= 0) {
                 throw new IIOException("tjBufSize refused " + w + "x" + h);
             }
@@ -192,7 +233,7 @@ final class TurboJpegEncoder implements TileEncoder {
             jpegBuf.set(ValueLayout.ADDRESS, 0, output);
             jpegSize.set(ValueLayout.JAVA_LONG, 0, output.byteSize());
             int rc = (int) Library.LIB.compress2().invokeExact(handle, input, w, w * 4, h, TJPF_BGRX,
-                    jpegBuf, jpegSize, TJSAMP_444, QUALITY, TJFLAG_NOREALLOC);
+                    jpegBuf, jpegSize, tjSubsampling, quality, flags);
             if (rc != 0) {
                 MemorySegment s = (MemorySegment) Library.LIB.getErrorStr2().invokeExact(handle);
                 throw new IIOException("libjpeg-turbo cannot encode " + w + "x" + h + ": " + cString(s));

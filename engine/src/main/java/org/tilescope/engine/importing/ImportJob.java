@@ -67,6 +67,7 @@ public final class ImportJob extends Job {
     /** Runs the import on the calling thread (the command line; tests). */
     public static ImportReport runNow(ImportRequest request, JobContext context) throws IOException {
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         List<Path> files = expand(request.sources());
         Files.createDirectories(request.outDir());
         Progress progress = context.progress();
@@ -80,7 +81,7 @@ public final class ImportJob extends Job {
             Path f = files.get(i);
             if (context.isCancelled()) {
                 results.add(new ImportReport.FileResult(f, null, ImportReport.Outcome.CANCELLED, "batch cancelled",
-                        Files.size(f), 0, 0));
+                        Files.size(f), 0, 0, 0, null));
                 continue;
             }
             ImportReport.FileResult r = importOne(request, f, i, files.size(), context);
@@ -91,12 +92,13 @@ public final class ImportJob extends Job {
                 progress.addDone(1, r.bytesIn());
             }
         }
-        return new ImportReport(results, (System.nanoTime() - t0) / 1e9);
+        return new ImportReport(results, seconds(t0), cpuSecondsSince(cpu0));
     }
 
     private static ImportReport.FileResult importOne(ImportRequest req, Path source, int index, int count,
                                                      JobContext context) {
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         String name = baseName(source);
         boolean tiff = req.options().format() == PyramidWriter.Format.TIFF;
         Path output = req.outDir().resolve(name + (tiff ? ".tif" : ".dzi"));
@@ -110,10 +112,11 @@ public final class ImportJob extends Job {
             if (!req.force() && Files.isRegularFile(output) && Files.isRegularFile(stamp)
                     && Files.readString(stamp, StandardCharsets.UTF_8).equals(sourceStamp)) {
                 return new ImportReport.FileResult(source, output, ImportReport.Outcome.SKIPPED,
-                        "already imported (unchanged since)", size, sizeOf(req.outDir(), name, tiff), seconds(t0));
+                        "already imported (unchanged since)", size, sizeOf(req.outDir(), name, tiff), seconds(t0),
+                        cpuSecondsSince(cpu0), null);
             }
         } catch (IOException e) {
-            return failed(source, "cannot read: " + e.getMessage(), 0, t0);
+            return failed(source, "cannot read: " + e.getMessage(), 0, t0, cpu0, null);
         }
         Path temp = null;
         PyramidWriter.Stats stats = new PyramidWriter.Stats();
@@ -125,13 +128,16 @@ public final class ImportJob extends Job {
                 : ImageFileRows.openStreaming(source, bandBytes)) {
             temp = Files.createTempDirectory(req.outDir(), TEMP_PREFIX + name + "-");
             Path tempDir = temp;
+            FileProgress progress = new FileProgress(context, stats, source, index, count, size, rows.height());
             Thread reporter = Thread.ofPlatform().daemon().name("tilescope-import-progress").start(() ->
-                    report(context, stats, source, index, count, size, rows.height(), stallNanos, stalled));
+                    progress.watch(stallNanos, stalled));
             try {
                 new PyramidWriter(req.options()).write(rows, tempDir, name, stats,
                         () -> context.isCancelled() || stalled.get());
             } finally {
                 reporter.interrupt();
+                join(reporter);
+                progress.publish(); // the final figures, whatever the last tick showed
             }
             // the parts in place, the descriptor (or the one TIFF file) last: the slide appears whole or not at all
             if (!tiff) {
@@ -140,17 +146,19 @@ public final class ImportJob extends Job {
             replace(tempDir.resolve(output.getFileName().toString()), output);
             Files.writeString(stamp, sourceStamp, StandardCharsets.UTF_8);
             return new ImportReport.FileResult(source, output, ImportReport.Outcome.IMPORTED, "", size,
-                    stats.bytesOut(), seconds(t0));
+                    sizeOf(req.outDir(), name, tiff), seconds(t0), cpuSecondsSince(cpu0), stats.summary());
         } catch (CancellationException e) {
             if (stalled.get()) {
-                return failed(source, "no progress for " + req.stallTimeout().toSeconds() + " s; cancelled", size, t0);
+                return failed(source, "no progress for " + req.stallTimeout().toSeconds() + " s; cancelled", size, t0,
+                        cpu0, begun(stats));
             }
             return new ImportReport.FileResult(source, null, ImportReport.Outcome.CANCELLED, "cancelled", size, 0,
-                    seconds(t0));
+                    seconds(t0), cpuSecondsSince(cpu0), begun(stats));
         } catch (IOException | RuntimeException e) {
-            return failed(source, String.valueOf(e.getMessage()), size, t0);
+            return failed(source, String.valueOf(e.getMessage()), size, t0, cpu0, begun(stats));
         } catch (OutOfMemoryError e) {
-            return failed(source, "out of memory (give Java a bigger heap, or import with fewer workers)", size, t0);
+            return failed(source, "out of memory (give Java a bigger heap, or import with fewer workers)", size, t0,
+                    cpu0, begun(stats));
         } finally {
             if (temp != null) {
                 FileTrees.deleteTree(temp);
@@ -158,37 +166,109 @@ public final class ImportJob extends Job {
         }
     }
 
-    /** Publishes the writer's progress into the job's detail line; trips the stall flag. */
-    private static void report(JobContext context, PyramidWriter.Stats s, Path source, int index, int count,
-                               long bytes, int height, long stallNanos, AtomicBoolean stalled) {
-        var os = ManagementFactory.getOperatingSystemMXBean();
-        var cpu = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun : null;
-        Progress p = context.progress();
-        p.workerStarted();
+    /** What the writer did, or null when it never started (the input did not open). */
+    private static PyramidWriter.Summary begun(PyramidWriter.Stats stats) {
+        return stats.plan() == null ? null : stats.summary();
+    }
+
+    private static void join(Thread t) {
         try {
-            while (!Thread.currentThread().isInterrupted()) {
-                p.setDetail(String.format(Locale.ROOT,
-                        "%d/%d %s: rows %,d/%,d, tiles %,d/%,d, queue %d, encoders busy %d, %.1f ms/tile, out %,d MB%s",
-                        index + 1, count, source.getFileName(), s.rowsRead(), height, s.tilesDone(), s.tilesTotal(),
-                        s.queued(), s.busyWorkers(), s.meanEncodeMillis(), s.bytesOut() >> 20,
-                        cpu == null ? "" : String.format(Locale.ROOT, ", CPU %.0f%%",
-                                Math.max(0, cpu.getProcessCpuLoad()) * 100 * Runtime.getRuntime().availableProcessors())));
-                if (stallNanos > 0 && System.nanoTime() - s.lastProgressNanos() > stallNanos) {
-                    stalled.set(true);
-                    LOG.log(System.Logger.Level.WARNING, "{0}: no progress for {1} s; cancelled", source,
-                            stallNanos / 1_000_000_000L);
-                }
-                Thread.sleep(150);
-            }
+            t.join();
         } catch (InterruptedException e) {
-            // the file is done
-        } finally {
-            p.workerFinished();
+            Thread.currentThread().interrupt();
         }
     }
 
-    private static ImportReport.FileResult failed(Path source, String why, long size, long t0) {
-        return new ImportReport.FileResult(source, null, ImportReport.Outcome.FAILED, why, size, 0, seconds(t0));
+    /**
+     * The progress of the file being imported, published into the job's detail line and active
+     * workers: rows read, tiles written, bytes in (the source's share of the rows read) and out,
+     * the queue between reader and encoders, the encoders busy and each one's tasks and mean time,
+     * and the process's CPU use since the last line. Also trips the stall flag.
+     */
+    private static final class FileProgress {
+        private static final long TICK_MILLIS = 150;
+        private final JobContext context;
+        private final PyramidWriter.Stats stats;
+        private final Path source;
+        private final int index;
+        private final int count;
+        private final long bytes;
+        private final int height;
+        private long lastCpu = processCpuNanos();
+        private long lastWall = System.nanoTime();
+        private double cpuPercent;
+
+        FileProgress(JobContext context, PyramidWriter.Stats stats, Path source, int index, int count, long bytes,
+                     int height) {
+            this.context = context;
+            this.stats = stats;
+            this.source = source;
+            this.index = index;
+            this.count = count;
+            this.bytes = bytes;
+            this.height = height;
+        }
+
+        void watch(long stallNanos, AtomicBoolean stalled) {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(TICK_MILLIS);
+                    publish();
+                    if (stallNanos > 0 && System.nanoTime() - stats.lastProgressNanos() > stallNanos) {
+                        stalled.set(true);
+                        LOG.log(System.Logger.Level.WARNING, "{0}: no progress for {1} s; cancelled", source,
+                                stallNanos / 1_000_000_000L);
+                    }
+                }
+            } catch (InterruptedException e) {
+                // the file is done
+            }
+        }
+
+        synchronized void publish() {
+            long cpu = processCpuNanos();
+            long wall = System.nanoTime();
+            if (cpu >= 0 && wall > lastWall) {
+                cpuPercent = 100.0 * (cpu - lastCpu) / (wall - lastWall);
+                lastCpu = cpu;
+                lastWall = wall;
+            }
+            PyramidWriter.Summary s = stats.summary();
+            long in = height == 0 ? 0 : bytes * stats.rowsRead() / height;
+            long saved = in - s.bytesOut();
+            StringBuilder perWorker = new StringBuilder();
+            for (PyramidWriter.WorkerLoad w : s.workers()) {
+                perWorker.append(perWorker.isEmpty() ? "" : ", ")
+                        .append(String.format(Locale.ROOT, "%,d @ %.1f ms", w.tasks(), w.meanMillis()));
+            }
+            int workers = s.plan() == null ? 0 : s.plan().workers();
+            int capacity = s.plan() == null ? 0 : s.plan().queuedTiles();
+            Progress p = context.progress();
+            p.setActiveWorkers(stats.busyWorkers());
+            p.setDetail(String.format(Locale.ROOT,
+                    "%d/%d %s: rows %,d/%,d, tiles %,d/%,d, in %.1f MB, out %.1f MB (%.1f MB %s), queue %d/%d, "
+                            + "encoders %d/%d busy (%s) [%s], CPU %.0f%%",
+                    index + 1, count, source.getFileName(), stats.rowsRead(), height, s.tiles(), s.tilesTotal(),
+                    in / 1e6, s.bytesOut() / 1e6, Math.abs(saved) / 1e6, saved >= 0 ? "saved" : "added",
+                    stats.queued(), capacity, stats.busyWorkers(), workers, s.encoder(), perWorker, cpuPercent));
+        }
+    }
+
+    /** CPU time of the whole process so far, in nanoseconds, or -1 where the platform does not tell. */
+    static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
+    private static double cpuSecondsSince(long cpu0) {
+        long now = processCpuNanos();
+        return cpu0 < 0 || now < 0 ? -1 : (now - cpu0) / 1e9;
+    }
+
+    private static ImportReport.FileResult failed(Path source, String why, long size, long t0, long cpu0,
+                                                  PyramidWriter.Summary writing) {
+        return new ImportReport.FileResult(source, null, ImportReport.Outcome.FAILED, why, size, 0, seconds(t0),
+                cpuSecondsSince(cpu0), writing);
     }
 
     /** The image files of the sources: files as given, folders' images (by extension) sorted by name. */

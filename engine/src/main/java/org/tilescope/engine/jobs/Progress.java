@@ -78,7 +78,8 @@ public final class Progress {
         version.incrementAndGet();
     }
 
-    String detail() {
+    /** What the job said it is doing last. */
+    public String detail() {
         return detail;
     }
 
@@ -90,6 +91,11 @@ public final class Progress {
 
     public long itemsDone() {
         return itemsDone.get();
+    }
+
+    /** Workers the job said are busy. */
+    public int activeWorkers() {
+        return activeWorkers.get();
     }
 
     public long failures() {

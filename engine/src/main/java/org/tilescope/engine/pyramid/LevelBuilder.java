@@ -101,18 +101,30 @@ final class LevelBuilder {
 
     /** 2x2 box average of two rows into {@link #reduced}; an odd last column averages with itself. */
     private void reduce(int[] a, int[] b, int bOff) {
-        int nw = reduced.length;
-        for (int x = 0; x < nw; x++) {
+        reduceRows(a, b, bOff, width, reduced);
+    }
+
+    /**
+     * Each pixel of {@code out} the rounded mean of a 2x2 block of rows {@code a} (from 0) and
+     * {@code b} (from {@code bOff}), {@code width} pixels wide; an odd last column averages with
+     * itself. Red and blue are summed side by side in one int (each sum of four fits in 10 bits,
+     * 16 apart), green on its own: the same result as channel by channel, (sum + 2) / 4, with half
+     * the work, which matters because every pixel of every level passes here once.
+     */
+    static void reduceRows(int[] a, int[] b, int bOff, int width, int[] out) {
+        int pairs = width / 2;
+        for (int x = 0; x < pairs; x++) {
             int x0 = 2 * x;
-            int x1 = Math.min(x0 + 1, width - 1);
-            int p = a[x0];
-            int q = a[x1];
-            int r = b[bOff + x0];
-            int s = b[bOff + x1];
-            int red = (((p >> 16) & 0xFF) + ((q >> 16) & 0xFF) + ((r >> 16) & 0xFF) + ((s >> 16) & 0xFF) + 2) >> 2;
-            int green = (((p >> 8) & 0xFF) + ((q >> 8) & 0xFF) + ((r >> 8) & 0xFF) + ((s >> 8) & 0xFF) + 2) >> 2;
-            int blue = ((p & 0xFF) + (q & 0xFF) + (r & 0xFF) + (s & 0xFF) + 2) >> 2;
-            reduced[x] = (red << 16) | (green << 8) | blue;
+            out[x] = mean(a[x0], a[x0 + 1], b[bOff + x0], b[bOff + x0 + 1]);
         }
+        if ((width & 1) != 0) {
+            out[pairs] = mean(a[width - 1], a[width - 1], b[bOff + width - 1], b[bOff + width - 1]);
+        }
+    }
+
+    private static int mean(int p, int q, int r, int s) {
+        int redBlue = (p & 0xFF00FF) + (q & 0xFF00FF) + (r & 0xFF00FF) + (s & 0xFF00FF) + 0x020002;
+        int green = (p & 0xFF00) + (q & 0xFF00) + (r & 0xFF00) + (s & 0xFF00) + 0x200;
+        return ((redBlue >>> 2) & 0xFF00FF) | ((green >>> 2) & 0xFF00);
     }
 }

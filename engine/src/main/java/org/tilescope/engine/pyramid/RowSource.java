@@ -18,6 +18,15 @@ public interface RowSource extends AutoCloseable {
     }
 
     /**
+     * How many bands of {@link #preferredBand()} rows (at 4 bytes a pixel) the source itself holds
+     * while it is read: what it decoded ahead and queued, or the region it decodes a band into.
+     * The writer counts them, with its own band, before it sizes its encoder pool.
+     */
+    default int bandsHeld() {
+        return 1;
+    }
+
+    /**
      * Reads rows {@code y} to {@code y + rows - 1} as 0xRRGGBB ints, row after row, {@link #width()}
      * a row, into {@code out} from index 0. Called with increasing {@code y}, each row once.
      *

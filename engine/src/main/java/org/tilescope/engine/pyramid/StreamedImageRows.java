@@ -1,6 +1,7 @@
 package org.tilescope.engine.pyramid;
 
 import java.awt.Point;
+import java.awt.Rectangle;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -32,6 +33,7 @@ import org.tilescope.engine.slide.SlideException;
  */
 final class StreamedImageRows implements RowSource {
     private static final int BAND = 256;
+    private static final int QUEUED_BANDS = 2;
     private static final int[] END = new int[0];
 
     private final ImageFileRows owner;
@@ -40,7 +42,7 @@ final class StreamedImageRows implements RowSource {
     private final int width;
     private final int height;
     private final int bands;
-    private final BlockingQueue<int[]> queue = new ArrayBlockingQueue<>(2);
+    private final BlockingQueue<int[]> queue = new ArrayBlockingQueue<>(QUEUED_BANDS);
     private final Thread decoder;
     private volatile Throwable failure;
     private volatile boolean closed;
@@ -69,6 +71,12 @@ final class StreamedImageRows implements RowSource {
     @Override
     public int preferredBand() {
         return BAND;
+    }
+
+    /** The queued bands and the one being filled. */
+    @Override
+    public int bandsHeld() {
+        return QUEUED_BANDS + 1;
     }
 
     @Override
@@ -106,9 +114,11 @@ final class StreamedImageRows implements RowSource {
             ColorSpace cs = ColorSpace.getInstance(bands == 1 ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB);
             ComponentColorModel cm = new ComponentColorModel(cs, false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
             int[] offsets = bands == 1 ? new int[] {0} : new int[] {0, 1, 2};
-            PixelInterleavedSampleModel sm = new PixelInterleavedSampleModel(DataBuffer.TYPE_BYTE, width, height,
+            // one row high: a sample model as high as the image would refuse more than 2^31 bytes
+            // (a 40000x30000 RGB image); the raster's bounds below give it the image's height
+            PixelInterleavedSampleModel sm = new PixelInterleavedSampleModel(DataBuffer.TYPE_BYTE, width, 1,
                     bands, bands * width, offsets);
-            BufferedImage dest = new BufferedImage(cm, new PassingRaster(sm, sink), false, null);
+            BufferedImage dest = new BufferedImage(cm, new PassingRaster(sm, height, sink), false, null);
             ImageReadParam p = reader.getDefaultReadParam();
             p.setDestination(dest);
             reader.read(0, p);
@@ -172,8 +182,8 @@ final class StreamedImageRows implements RowSource {
     private final class PassingRaster extends WritableRaster {
         private final RowSink sink;
 
-        PassingRaster(PixelInterleavedSampleModel sm, RowSink sink) {
-            super(sm, new DataBufferByte(1), new Point(0, 0));
+        PassingRaster(PixelInterleavedSampleModel sm, int rows, RowSink sink) {
+            super(sm, new DataBufferByte(1), new Rectangle(0, 0, sm.getWidth(), rows), new Point(0, 0), null);
             this.sink = sink;
         }
 
@@ -207,8 +217,9 @@ final class StreamedImageRows implements RowSource {
 
     @Override
     public void close() throws IOException {
+        // the decoding thread aborts the read itself when it next hands on a band: the JDK's reader
+        // refuses abort() from any thread but the one reading
         closed = true;
-        reader.abort();
         queue.clear();
         try {
             decoder.join(10_000);

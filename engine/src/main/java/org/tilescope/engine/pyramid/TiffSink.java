@@ -141,7 +141,7 @@ final class TiffSink implements TileSink {
             if (e[0] == 258) {
                 putOffset(b, bpsAt, big);
             } else if (e[0] == 530) {
-                b.putShort((short) 2).putShort((short) 2); // 4:2:0, what the JPEG encoder writes
+                b.putShort((short) TileEncoder.SUBSAMPLING.lumaH()).putShort((short) TileEncoder.SUBSAMPLING.lumaV()); // what the encoder writes
             } else if (e[0] == 324 || e[0] == 325) {
                 long[] values = e[0] == 324 ? off : cnt;
                 if (offInline) {

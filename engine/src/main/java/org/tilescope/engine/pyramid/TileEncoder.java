@@ -1,52 +1,31 @@
 package org.tilescope.engine.pyramid;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferInt;
-import java.awt.image.DirectColorModel;
-import java.awt.image.Raster;
-import java.awt.image.SinglePixelPackedSampleModel;
-import java.awt.image.WritableRaster;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
-import org.tilescope.engine.decode.Images;
+import org.tilescope.engine.decode.TileEncoder.Subsampling;
 
 /**
- * Encodes tile pixels as JPEG. One instance per thread (the JDK's writer is not thread-safe);
- * {@link PyramidWriter} gives each encoder thread its own.
+ * The JPEG encoder of a pyramid being written: the engine's encoder (libjpeg-turbo through FFM
+ * when it loads here, else the JDK's writer; {@code -Dtilescope.decoder=imageio} forces the
+ * latter) at the requested quality with 4:2:0 chroma, what libvips' dzsave and tiffsave write
+ * below Q90 and what {@link TiffSink} declares in its YCbCrSubsampling tag. Thread-safe.
  */
-final class TileEncoder implements AutoCloseable {
-    private static final DirectColorModel RGB = new DirectColorModel(24, 0xFF0000, 0x00FF00, 0x0000FF);
-    private final ImageWriter writer;
-    private final ImageWriteParam param;
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 << 10);
+final class TileEncoder {
+    /** Chroma subsampling of every written tile; {@link TiffSink} declares the same. */
+    static final Subsampling SUBSAMPLING = Subsampling.YCC_420;
 
-    TileEncoder(int quality) throws IOException {
-        writer = Images.jdkJpegWriter();
-        param = writer.getDefaultWriteParam();
-        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-        param.setCompressionQuality(Math.clamp(quality, 1, 100) / 100f);
+    private final org.tilescope.engine.decode.TileEncoder jpeg;
+
+    TileEncoder(int quality) {
+        this.jpeg = org.tilescope.engine.decode.TileEncoder.jpeg(quality, SUBSAMPLING);
     }
 
-    /** JPEG bytes of a {@code w} x {@code h} tile of 0xRRGGBB pixels (wrapped, not copied). */
+    /** JPEG bytes of a {@code w} x {@code h} tile of 0xRRGGBB pixels, read in place. */
     byte[] jpeg(int[] pixels, int w, int h) throws IOException {
-        DataBufferInt db = new DataBufferInt(pixels, w * h);
-        WritableRaster raster = Raster.createWritableRaster(
-                new SinglePixelPackedSampleModel(db.getDataType(), w, h, RGB.getMasks()), db, null);
-        BufferedImage img = new BufferedImage(RGB, raster, false, null);
-        bytes.reset();
-        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            writer.write(null, new IIOImage(img, null, null), param);
-        }
-        return bytes.toByteArray();
+        return jpeg.encodeRgb(pixels, w, h);
     }
 
-    @Override
-    public void close() {
-        writer.dispose();
+    /** "libjpeg-turbo" or "imageio". */
+    String name() {
+        return jpeg.name();
     }
 }

@@ -209,4 +209,42 @@ class ImportJobTest {
             assertEquals(List.of(), s.toList(), "nothing left behind");
         }
     }
+
+    @Test
+    void theReportAndTheProgressLineCountTheWorkDone() throws IOException {
+        Path png = dir.resolve("counted.png");
+        ImageIO.write(picture(1300, 900, false), "png", png.toFile());
+        Path out = dir.resolve("out");
+        JobContext ctx = context(new AtomicBoolean());
+        ImportReport r = ImportJob.runNow(request(List.of(png), out, PyramidWriter.Format.DEEPZOOM, 254, 1, false), ctx);
+        ImportReport.FileResult f = r.files().getFirst();
+        assertEquals(ImportReport.Outcome.IMPORTED, f.outcome(), r.toString());
+        List<Path> tiles;
+        long tileBytes = 0;
+        try (Stream<Path> s = Files.walk(out.resolve("counted_files"))) {
+            tiles = s.filter(p -> p.toString().endsWith(".jpeg")).toList();
+        }
+        for (Path t : tiles) {
+            tileBytes += Files.size(t);
+        }
+        assertEquals(tileBytes + Files.size(out.resolve("counted.dzi")), f.bytesOut(), "bytes out are the pyramid on disk");
+        assertEquals(Files.size(png) - f.bytesOut(), f.bytesSaved());
+        PyramidWriter.Summary w = f.writing();
+        assertEquals(tiles.size(), w.tiles());
+        assertEquals(tileBytes, w.bytesOut());
+        assertEquals(w.tiles(), w.workers().stream().mapToLong(PyramidWriter.WorkerLoad::tasks).sum());
+        assertEquals(2, w.plan().workers(), "the request's 2 workers fit the heap");
+        assertTrue(f.cpuSeconds() > 0 && f.cpuSeconds() >= w.writerCpuSeconds(), f.cpuSeconds() + " " + w);
+        assertTrue(r.cpuSeconds() >= f.cpuSeconds(), "the batch's CPU includes the file's");
+        String detail = ctx.progress().detail();
+        assertTrue(detail.contains(String.format(java.util.Locale.ROOT, "tiles %,d/%,d", w.tiles(), w.tiles())), detail);
+        assertTrue(detail.contains("rows 900/900") && detail.contains("queue 0/") && detail.contains("CPU "), detail);
+        assertTrue(detail.contains(String.format(java.util.Locale.ROOT, "%,d @", w.workers().getFirst().tasks())), detail);
+        assertEquals(0, ctx.progress().activeWorkers(), "no encoder busy once done");
+
+        ImportReport again = ImportJob.runNow(request(List.of(png), out, PyramidWriter.Format.DEEPZOOM, 254, 1, false),
+                context(new AtomicBoolean()));
+        assertEquals(ImportReport.Outcome.SKIPPED, again.files().getFirst().outcome());
+        assertEquals(null, again.files().getFirst().writing(), "nothing written, no writer figures");
+    }
 }

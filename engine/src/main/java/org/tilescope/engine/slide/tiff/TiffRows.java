@@ -271,6 +271,12 @@ public final class TiffRows implements RowSource {
         return band;
     }
 
+    /** The band the writer takes and the next one, decoded meanwhile (the two buffers). */
+    @Override
+    public int bandsHeld() {
+        return 2;
+    }
+
     /**
      * Reads band {@code y / preferredBand()}: called for each band in turn, as the pyramid writer
      * reads. The rows (strips) of a band are decoded on several threads, and the next band is
