@@ -2,7 +2,6 @@ package org.tilescope.benchmarks.ui;
 
 import java.awt.Color;
 import java.awt.Graphics;
-import java.awt.Graphics2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
@@ -38,10 +37,16 @@ import org.tilescope.engine.slide.SlideFolder;
 public final class PanZoomRun {
     static final Color SENTINEL = new Color(0xFF00FF);
 
-    private final List<Long> frameNanos = new ArrayList<>();
+    private final java.util.Map<String, List<Long>> frameNanos = new java.util.LinkedHashMap<>();
     private final List<Long> unfilled = new ArrayList<>();
     private TilePane pane;
-    private BufferedImage probe;
+    private EdtStalls stalls;
+    private String phase = "open";
+    /** The slide a switch waits for, when it asked (System.nanoTime), and its first cover and sharp frames. */
+    private Path switchTarget;
+    private long switchAsked;
+    private long switchFirstFrame;
+    private long switchSharp;
 
     public static void main(String[] args) throws Exception {
         Path big = Path.of(args.length > 0 ? args[0] : "/tmp/tilescope-big");
@@ -52,6 +57,7 @@ public final class PanZoomRun {
 
     void run(Path big, Path library) throws Exception {
         SlideRenderer.underlay = SENTINEL;
+        stalls = EdtStalls.install();
         TilePipeline pipeline = TilePipeline.createDefault();
         Path config = Files.createTempDirectory("tilescope-bench-config");
         MainWindow w = Edt.call(() -> {
@@ -81,33 +87,57 @@ public final class PanZoomRun {
         }
         for (String name : List.of("big.tif", "big_512.dzi")) {
             Path slide = big.resolve(name);
+            setPhase("open " + name);
             open(w, slide);
             frameNanos.clear();
             unfilled.clear();
-            script();
-            long[] f = frameNanos.stream().mapToLong(Long::longValue).toArray();
+            script(name);
+            long[] f = frameNanos.values().stream().flatMap(List::stream).mapToLong(Long::longValue).toArray();
             long[] u = unfilled.stream().mapToLong(Long::longValue).toArray();
             long framesWithHoles = Arrays.stream(u).filter(x -> x > 0).count();
-            System.out.printf(Locale.ROOT, "%s: %d frames, paint p50 %.2f ms, p99 %.2f ms (%.2fx / %.2fx the blit's p99);"
+            System.out.printf(Locale.ROOT, "%s: %d frames, paint p50 %.2f ms, p99 %.2f ms (%.2fx the blit's p50 / %.2fx its p99);"
                             + " unfilled pixels: max %d, frames with any %d%n", name, f.length,
                     percentile(f, 50) / 1e6, percentile(f, 99) / 1e6, percentile(f, 50) / 1e6 / blitP50,
                     percentile(f, 99) / 1e6 / blitP99, Arrays.stream(u).max().orElse(0), framesWithHoles);
+            frameNanos.forEach((part, times) -> {
+                long[] t = times.stream().mapToLong(Long::longValue).toArray();
+                System.out.printf(Locale.ROOT, "  %-16s %4d frames, p50 %.2f ms, p99 %.2f ms (%.2fx / %.2fx), max %.2f ms%n",
+                        part, t.length, percentile(t, 50) / 1e6, percentile(t, 99) / 1e6,
+                        percentile(t, 50) / 1e6 / blitP50, percentile(t, 99) / 1e6 / blitP99,
+                        Arrays.stream(t).max().orElse(0) / 1e6);
+            });
         }
         // slide switches through the library: first visits are cold, second visits L2-warm
         List<Path> slides = SlideFolder.list(library);
-        List<Double> cold = new ArrayList<>();
-        List<Double> warm = new ArrayList<>();
-        for (Path s : slides) {
-            cold.add(switchTo(w, s));
+        List<Switch> cold = new ArrayList<>();
+        List<Switch> warm = new ArrayList<>();
+        try (VisibleDecode decode = new VisibleDecode(pipeline.decoder(), Runtime.getRuntime().availableProcessors())) {
+            setPhase("switch cold");
+            for (Path s : slides) {
+                cold.add(switchTo(w, s, decode));
+            }
+            setPhase("switch warm");
+            for (Path s : slides) {
+                pipeline.clearDecoded(); // L1 gone, L2 kept: what an evicted-but-preloaded slide is
+                warm.add(switchTo(w, s, decode));
+            }
         }
-        for (Path s : slides) {
-            pipeline.clearDecoded(); // L1 gone, L2 kept: what an evicted-but-preloaded slide is
-            warm.add(switchTo(w, s));
+        report("cold", cold);
+        report("L2-warm", warm);
+        System.out.printf(Locale.ROOT, "switch to sharp: L2-warm mean / cold mean %.2f%n",
+                Switch.mean(warm, Switch::sharpMs) / Switch.mean(cold, Switch::sharpMs));
+        List<EdtStalls.Stall> seen = stalls.stalls();
+        System.out.printf(Locale.ROOT, "EDT events over %d ms: %d (%d of them still over after GC pauses and CPU waits)%n",
+                EdtStalls.LIMIT_MS, seen.size(), seen.stream().filter(EdtStalls.Stall::ours).count());
+        java.util.Map<String, Long> byPhase = new java.util.LinkedHashMap<>();
+        for (EdtStalls.Stall st : seen) {
+            byPhase.merge(st.phase(), 1L, Long::sum);
         }
-        double coldMean = cold.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        double warmMean = warm.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        System.out.printf(Locale.ROOT, "switch to sharp, %d slides: cold mean %.1f ms %s; L2-warm mean %.1f ms %s;"
-                + " ratio %.2f%n", slides.size(), coldMean, fmt(cold), warmMean, fmt(warm), warmMean / coldMean);
+        System.out.println("  per part of the run: " + byPhase);
+        if (Boolean.getBoolean("panzoom.stacks")) {
+            seen.forEach(st -> System.out.println(st.describe()));
+        }
+        stalls.close();
         Edt.call(() -> {
             w.dispose();
             return null;
@@ -115,28 +145,66 @@ public final class PanZoomRun {
         pipeline.close();
     }
 
-    private static String fmt(List<Double> xs) {
-        return xs.stream().map(x -> String.format(Locale.ROOT, "%.0f", x)).toList().toString();
+    /**
+     * One slide switch: from asking for the slide to its first frame with cover on it and to its
+     * first sharp frame, and the time the decoder alone takes for that view's visible tiles.
+     */
+    record Switch(String slide, double firstFrameMs, double sharpMs, double decodeMs, int tiles) {
+        static double mean(List<Switch> xs, java.util.function.ToDoubleFunction<Switch> f) {
+            return xs.stream().mapToDouble(f).average().orElse(0);
+        }
+    }
+
+    private static void report(String what, List<Switch> xs) {
+        System.out.printf(Locale.ROOT, "switch %s, %d slides: first frame mean %.1f ms, sharp mean %.1f ms,"
+                        + " visible tiles' decode mean %.1f ms, sharp / decode mean of ratios %.2f (max %.2f)%n", what, xs.size(),
+                Switch.mean(xs, Switch::firstFrameMs), Switch.mean(xs, Switch::sharpMs), Switch.mean(xs, Switch::decodeMs),
+                Switch.mean(xs, x -> x.sharpMs() / x.decodeMs()),
+                xs.stream().mapToDouble(x -> x.sharpMs() / x.decodeMs()).max().orElse(0));
+        for (Switch x : xs) {
+            System.out.printf(Locale.ROOT, "  %-28s first frame %6.1f ms, sharp %6.1f ms, decode %2d tiles %5.1f ms, ratio %.2f%n",
+                    x.slide(), x.firstFrameMs(), x.sharpMs(), x.tiles(), x.decodeMs(), x.sharpMs() / x.decodeMs());
+        }
+    }
+
+    private void setPhase(String name) {
+        phase = name;
+        stalls.phase(name);
     }
 
     /** Called on the EDT after each real frame: counts pixels the frame left unfilled. */
     private void onFrame(long nanos) {
-        frameNanos.add(nanos);
+        long t0 = System.nanoTime();
+        frameNanos.computeIfAbsent(phase, k -> new ArrayList<>()).add(nanos);
+        if (switchTarget != null && pane.slide() != null && pane.slide().path().equals(switchTarget)
+                && pane.lastPlan() != null) {
+            if (switchFirstFrame == 0 && (pane.lastPlan().base() != null || !pane.lastPlan().tiles().isEmpty())) {
+                switchFirstFrame = t0;
+            }
+            if (switchSharp == 0 && pane.lastPlan().complete() && pane.lastPlan().level() >= 0) {
+                switchSharp = t0;
+            }
+        }
+        if (phase.startsWith("switch")) {
+            stalls.exclude(System.nanoTime() - t0);
+            return; // switches are timed, not checked for holes
+        }
+        countUnfilled();
+        stalls.exclude(System.nanoTime() - t0);
+    }
+
+    /** Counts the sentinel pixels of the frame just shown that lie on the slide (outside it the background is expected). */
+    private void countUnfilled() {
         int w = pane.getWidth();
         int h = pane.getHeight();
-        if (probe == null || probe.getWidth() != w || probe.getHeight() != h) {
-            probe = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        }
-        Graphics2D g = probe.createGraphics();
-        pane.paintSlide(g, w, h, 1);
-        g.dispose();
-        // count sentinel pixels that lie on the slide (outside it the background is expected)
+        BufferedImage probe = pane.frameImage();
         ViewState v = pane.view();
         var t = v.slideToScreen(w, h);
         var info = pane.slide().info();
         Rectangle2D onScreen = t.createTransformedShape(new Rectangle2D.Double(0, 0, info.width(), info.height()))
                 .getBounds2D().createIntersection(new Rectangle2D.Double(0, 0, w, h));
         int[] px = ((DataBufferInt) probe.getRaster().getDataBuffer()).getData();
+        w = probe.getWidth(); // device pixels; the probe runs at device scale 1
         long holes = 0;
         int sentinel = SENTINEL.getRGB() & 0xFFFFFF;
         for (int y = (int) Math.ceil(onScreen.getMinY()) + 1; y < (int) onScreen.getMaxY() - 1; y++) {
@@ -156,17 +224,36 @@ public final class PanZoomRun {
         waitFor(() -> pane.lastPlan() != null && pane.lastPlan().complete(), "sharp " + slide);
     }
 
-    /** Time from asking for a slide to a fully sharp viewport, in ms. */
-    private double switchTo(MainWindow w, Path slide) {
-        long t0 = System.nanoTime();
-        Edt.call(() -> w.open(slide));
-        waitFor(() -> pane.slide() != null && pane.slide().path().equals(slide.toAbsolutePath().normalize())
-                && pane.lastPlan() != null && pane.lastPlan().complete() && pane.lastPlan().level() >= 0, "switch " + slide);
-        return (System.nanoTime() - t0) / 1e6;
+    /** Opens a slide and times its first cover frame and first sharp frame; then times decoding its visible tiles. */
+    private Switch switchTo(MainWindow w, Path slide, VisibleDecode decode) throws Exception {
+        Path target = slide.toAbsolutePath().normalize();
+        Edt.call(() -> {
+            switchTarget = target;
+            switchFirstFrame = 0;
+            switchSharp = 0;
+            switchAsked = System.nanoTime();
+            w.open(slide);
+            return null;
+        });
+        waitFor(() -> switchSharp != 0, "switch " + slide);
+        double first = (switchFirstFrame - switchAsked) / 1e6;
+        double sharp = (switchSharp - switchAsked) / 1e6;
+        var visible = Edt.call(() -> {
+            switchTarget = null;
+            var vp = SlideRenderer.viewport(pane.view(), pane.getWidth(), pane.getHeight(), 1, 0, 0, 0);
+            return new org.tilescope.engine.view.TileScheduler(pipeline(), pane.slide()).visibleTiles(vp);
+        });
+        double decodeMs = decode.millis(target, visible);
+        return new Switch(String.valueOf(target.getFileName()), first, sharp, decodeMs, visible.size());
+    }
+
+    private TilePipeline pipeline() {
+        return pane.pipeline();
     }
 
     /** The fixed path: fit, 1:1, four flings, zoom in to 40x (1:1 x 4 when no magnification) and out. */
-    private void script() {
+    private void script(String name) {
+        setPhase("pan " + name);
         Edt.call(() -> {
             pane.fit();
             return null;
@@ -186,6 +273,7 @@ public final class PanZoomRun {
             waitFor(() -> !pane.isFlinging(), "fling to stop");
         }
         // zoom out to fit and back in to 4 screen px per slide px (40x on a 10x-per-pixel scale), frame by frame
+        setPhase("zoom " + name);
         for (int i = 0; i < 40; i++) {
             Edt.call(() -> {
                 pane.zoomBy(1 / 1.15);

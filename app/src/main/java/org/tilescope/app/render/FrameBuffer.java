@@ -1,0 +1,229 @@
+package org.tilescope.app.render;
+
+import java.awt.Graphics2D;
+import java.awt.Rectangle;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.tilescope.engine.cache.TileKey;
+import org.tilescope.engine.slide.PixelRect;
+import org.tilescope.engine.slide.SlideInfo;
+import org.tilescope.engine.view.PaintPlan;
+
+/**
+ * The tile pane's software back buffer, in device pixels, and what its pixels show. A frame that
+ * only moves the view by whole device pixels (a pan: same zoom, turn, flip, smoothing and
+ * adjustments) moves the pixels already there and paints only the strips that came into view, plus
+ * the area of every tile that joined or left the plan since the pixels were painted (a tile that
+ * arrived mid-pan replaces the cover under it). Anything else repaints the whole buffer. Either way
+ * the pixels are the ones a full repaint of the same plan gives: both paint with
+ * {@link SlideRenderer#paint(Graphics2D, SlideInfo, AffineTransform, PaintPlan, int, int, boolean)}, a
+ * region clipped to itself.
+ *
+ * <p>Pans move by whole pixels because the view is drawn at its slide-to-device transform with the
+ * translation rounded to whole device pixels ({@link #snapped}): at most half a pixel from the
+ * true view, which the next frame corrects, and a view at 1:1 then copies tiles instead of
+ * resampling them.
+ */
+public final class FrameBuffer {
+    /** Above this share of the buffer, repainting regions one by one costs more than repainting all. */
+    static final double FULL_REPAINT_SHARE = 0.6;
+
+    private BufferedImage image;
+    private int[] pixels;
+    private boolean valid;
+    // what the pixels show
+    private long heldSlide;
+    private AffineTransform held;
+    private boolean heldSmooth;
+    private int[] heldLut;
+    private BufferedImage heldBase;
+    private Map<TileKey, PaintPlan.PaintTile> heldTiles = Map.of();
+    // what the last frame did (tests, benchmarks)
+    private long repaintedPixels;
+    private boolean lastShifted;
+
+    /** The buffer of the last frame; null before one. */
+    public BufferedImage image() {
+        return image;
+    }
+
+    /** Pixels the last frame painted anew (the rest it moved or kept). */
+    public long repaintedPixels() {
+        return repaintedPixels;
+    }
+
+    /** True when the last frame moved the pixels it had. */
+    public boolean lastShifted() {
+        return lastShifted;
+    }
+
+    /** The next frame repaints everything (the slide became unreadable, a layer drew into the pixels). */
+    public void invalidate() {
+        valid = false;
+    }
+
+    /** A slide-to-device transform moved by less than half a pixel so that its translation is whole pixels. */
+    public static AffineTransform snapped(AffineTransform slideToDevice) {
+        AffineTransform t = new AffineTransform(slideToDevice);
+        double[] m = new double[6];
+        t.getMatrix(m);
+        return new AffineTransform(m[0], m[1], m[2], m[3], Math.rint(m[4]), Math.rint(m[5]));
+    }
+
+    /**
+     * Paints a frame of {@code plan} at {@code slideToDevice} (whose translation is whole pixels)
+     * into a {@code bw x bh} buffer, adjusting the pixels it paints with {@code lut} (null: none).
+     */
+    public BufferedImage paint(long slideId, SlideInfo info, AffineTransform slideToDevice, PaintPlan plan,
+                               int bw, int bh, boolean smooth, int[] lut) {
+        if (image == null || image.getWidth() != bw || image.getHeight() != bh) {
+            image = new BufferedImage(bw, bh, BufferedImage.TYPE_INT_RGB);
+            pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+            valid = false;
+        }
+        Map<TileKey, PaintPlan.PaintTile> tiles = new HashMap<>(plan.tiles().size() * 2);
+        for (PaintPlan.PaintTile p : plan.tiles()) {
+            tiles.put(p.key(), p);
+        }
+        List<Rectangle> dirty = valid ? regionsToRepaint(slideId, slideToDevice, plan, tiles, bw, bh, smooth, lut) : null;
+        Graphics2D g = image.createGraphics();
+        try {
+            if (dirty == null) {
+                SlideRenderer.paint(g, info, slideToDevice, plan, bw, bh, smooth);
+                adjust(lut, new Rectangle(0, 0, bw, bh));
+                repaintedPixels = (long) bw * bh;
+            } else {
+                repaintedPixels = 0;
+                for (Rectangle r : dirty) {
+                    g.setClip(r);
+                    SlideRenderer.paint(g, info, slideToDevice, plan, bw, bh, smooth);
+                    adjust(lut, r);
+                    repaintedPixels += (long) r.width * r.height;
+                }
+            }
+        } finally {
+            g.dispose();
+        }
+        valid = true;
+        heldSlide = slideId;
+        held = new AffineTransform(slideToDevice);
+        heldSmooth = smooth;
+        heldLut = lut;
+        heldBase = plan.base();
+        heldTiles = tiles;
+        return image;
+    }
+
+    /**
+     * The device rectangles this frame must repaint after moving the held pixels, or null when it
+     * must repaint all (and then nothing has been moved).
+     */
+    private List<Rectangle> regionsToRepaint(long slideId, AffineTransform t, PaintPlan plan,
+                                             Map<TileKey, PaintPlan.PaintTile> tiles, int bw, int bh, boolean smooth, int[] lut) {
+        lastShifted = false;
+        if (slideId != heldSlide || smooth != heldSmooth || lut != heldLut || plan.base() != heldBase
+                || t.getScaleX() != held.getScaleX() || t.getScaleY() != held.getScaleY()
+                || t.getShearX() != held.getShearX() || t.getShearY() != held.getShearY()) {
+            return null;
+        }
+        double fx = t.getTranslateX() - held.getTranslateX();
+        double fy = t.getTranslateY() - held.getTranslateY();
+        int dx = (int) Math.rint(fx);
+        int dy = (int) Math.rint(fy);
+        if (Math.abs(fx - dx) > 1e-6 || Math.abs(fy - dy) > 1e-6 || Math.abs(dx) >= bw || Math.abs(dy) >= bh) {
+            return null; // not a whole-pixel move, or nothing left to keep
+        }
+        List<Rectangle> out = new ArrayList<>();
+        long area = 0;
+        if (dx > 0) {
+            out.add(new Rectangle(0, 0, dx, bh));
+        } else if (dx < 0) {
+            out.add(new Rectangle(bw + dx, 0, -dx, bh));
+        }
+        if (dy > 0) {
+            out.add(new Rectangle(0, 0, bw, dy));
+        } else if (dy < 0) {
+            out.add(new Rectangle(0, bh + dy, bw, -dy));
+        }
+        for (Rectangle r : out) {
+            area += (long) r.width * r.height;
+        }
+        Rectangle screen = new Rectangle(0, 0, bw, bh);
+        // tiles that joined the plan or changed (arrived, re-decoded), and tiles that left it
+        List<Rectangle> tileAreas = new ArrayList<>();
+        for (PaintPlan.PaintTile p : plan.tiles()) {
+            if (!sameTile(heldTiles.get(p.key()), p)) {
+                tileAreas.add(deviceBounds(t, p.tile().owned(), p.downsample()));
+            }
+        }
+        for (PaintPlan.PaintTile p : heldTiles.values()) {
+            if (!sameTile(tiles.get(p.key()), p)) {
+                tileAreas.add(deviceBounds(t, p.tile().owned(), p.downsample()));
+            }
+        }
+        for (Rectangle r : tileAreas) {
+            Rectangle c = r.intersection(screen);
+            if (!c.isEmpty()) {
+                out.add(c);
+                area += (long) c.width * c.height;
+            }
+        }
+        if (area > FULL_REPAINT_SHARE * bw * bh) {
+            return null;
+        }
+        shift(pixels, bw, bh, dx, dy);
+        lastShifted = dx != 0 || dy != 0;
+        return out;
+    }
+
+    private static boolean sameTile(PaintPlan.PaintTile a, PaintPlan.PaintTile b) {
+        return a != null && b != null && a.tile() == b.tile();
+    }
+
+    /** The device pixels a tile's owned area covers, one more on each side for rounding. */
+    private static Rectangle deviceBounds(AffineTransform t, PixelRect owned, double downsample) {
+        Rectangle2D level0 = new Rectangle2D.Double(owned.x() * downsample, owned.y() * downsample,
+                owned.width() * downsample, owned.height() * downsample);
+        Rectangle2D d = t.createTransformedShape(level0).getBounds2D();
+        int x0 = (int) Math.floor(d.getMinX()) - 1;
+        int y0 = (int) Math.floor(d.getMinY()) - 1;
+        int x1 = (int) Math.ceil(d.getMaxX()) + 1;
+        int y1 = (int) Math.ceil(d.getMaxY()) + 1;
+        return new Rectangle(x0, y0, x1 - x0, y1 - y0);
+    }
+
+    /** Moves the pixels of a w x h buffer by (dx, dy); what is uncovered keeps stale pixels, to be repainted. */
+    static void shift(int[] px, int w, int h, int dx, int dy) {
+        if (dx == 0 && dy == 0) {
+            return;
+        }
+        int cw = w - Math.abs(dx);
+        int srcX = dx < 0 ? -dx : 0;
+        int dstX = dx > 0 ? dx : 0;
+        if (dy > 0) {
+            for (int y = h - 1; y >= dy; y--) {
+                System.arraycopy(px, (y - dy) * w + srcX, px, y * w + dstX, cw);
+            }
+        } else {
+            for (int y = 0; y < h + dy; y++) {
+                System.arraycopy(px, (y - dy) * w + srcX, px, y * w + dstX, cw);
+            }
+        }
+    }
+
+    private void adjust(int[] lut, Rectangle r) {
+        if (lut == null) {
+            return;
+        }
+        int w = image.getWidth();
+        for (int y = r.y; y < r.y + r.height; y++) {
+            Adjustments.apply(lut, pixels, y * w + r.x, r.width);
+        }
+    }
+}
