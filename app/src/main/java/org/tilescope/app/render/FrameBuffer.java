@@ -40,6 +40,7 @@ public final class FrameBuffer {
     // what the pixels show
     private long heldSlide;
     private AffineTransform held;
+    /** All pixels are smooth (bilinear); else those above {@link #smoothRows} are, the rest nearest-neighbour. */
     private boolean heldSmooth;
     private int[] heldLut;
     private BufferedImage heldBase;
@@ -79,6 +80,8 @@ public final class FrameBuffer {
     /**
      * Paints a frame of {@code plan} at {@code slideToDevice} (whose translation is whole pixels)
      * into a {@code bw x bh} buffer, adjusting the pixels it paints with {@code lut} (null: none).
+     * A smooth frame that cannot reuse smooth pixels is painted nearest-neighbour first and made
+     * smooth band by band over the next frames while the plan stays the same: see {@link #pending()}.
      */
     public BufferedImage paint(long slideId, SlideInfo info, AffineTransform slideToDevice, PaintPlan plan,
                                int bw, int bh, boolean smooth, int[] lut) {
@@ -87,37 +90,95 @@ public final class FrameBuffer {
             pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
             valid = false;
         }
+        boolean copies = copiesOnly(slideToDevice, plan);
+        boolean wantSmooth = smooth && !copies;
         Map<TileKey, PaintPlan.PaintTile> tiles = new HashMap<>(plan.tiles().size() * 2);
         for (PaintPlan.PaintTile p : plan.tiles()) {
             tiles.put(p.key(), p);
         }
-        List<Rectangle> dirty = valid ? regionsToRepaint(slideId, slideToDevice, plan, tiles, bw, bh, smooth, lut) : null;
+        List<Rectangle> dirty = valid ? regionsToRepaint(slideId, slideToDevice, plan, tiles, bw, bh, wantSmooth, copies, lut) : null;
         Graphics2D g = image.createGraphics();
         try {
+            repaintedPixels = 0;
             if (dirty == null) {
-                SlideRenderer.paint(g, info, slideToDevice, plan, bw, bh, smooth);
-                adjust(lut, new Rectangle(0, 0, bw, bh));
-                repaintedPixels = (long) bw * bh;
-            } else {
-                repaintedPixels = 0;
-                for (Rectangle r : dirty) {
-                    g.setClip(r);
-                    SlideRenderer.paint(g, info, slideToDevice, plan, bw, bh, smooth);
-                    adjust(lut, r);
-                    repaintedPixels += (long) r.width * r.height;
+                lastShifted = false;
+                smoothRows = 0;
+                heldSmooth = false; // smooth, if wanted, comes band by band from here
+                dirty = List.of(new Rectangle(0, 0, bw, bh));
+            }
+            for (Rectangle r : dirty) {
+                // rows above smoothRows are smooth already; the rest are as heldSmooth says
+                int split = Math.clamp(heldSmooth ? r.y : smoothRows, r.y, r.y + r.height);
+                paintRegion(g, info, slideToDevice, plan, bw, bh, lut, new Rectangle(r.x, r.y, r.width, split - r.y), true);
+                paintRegion(g, info, slideToDevice, plan, bw, bh, lut,
+                        new Rectangle(r.x, split, r.width, r.y + r.height - split), heldSmooth);
+            }
+            if (wantSmooth && !heldSmooth) {
+                int band = Math.max(16, Math.ceilDiv(bh, SMOOTH_BANDS));
+                int end = Math.min(bh, smoothRows + band);
+                paintRegion(g, info, slideToDevice, plan, bw, bh, lut, new Rectangle(0, smoothRows, bw, end - smoothRows), true);
+                smoothRows = end;
+                if (smoothRows >= bh) {
+                    heldSmooth = true;
+                    smoothRows = 0;
                 }
+            } else if (!wantSmooth) {
+                // copies are smooth and nearest-neighbour alike: what the next frame wants
+                heldSmooth = copies && smooth;
+                smoothRows = 0;
             }
         } finally {
             g.dispose();
         }
         valid = true;
+        pending = wantSmooth && !heldSmooth;
         heldSlide = slideId;
         held = new AffineTransform(slideToDevice);
-        heldSmooth = smooth;
         heldLut = lut;
         heldBase = plan.base();
         heldTiles = tiles;
         return image;
+    }
+
+    /** Frames it takes to turn a nearest-neighbour frame smooth: each paints one band of rows. */
+    static final int SMOOTH_BANDS = 8;
+    /** Rows from the top that are smooth while a frame is being made smooth. */
+    private int smoothRows;
+    private boolean pending;
+
+    /** True while the frame shown is not yet all smooth though it should be: paint again next frame. */
+    public boolean pending() {
+        return pending;
+    }
+
+    private void paintRegion(Graphics2D g, SlideInfo info, AffineTransform t, PaintPlan plan, int bw, int bh, int[] lut,
+                             Rectangle r, boolean smooth) {
+        if (r.isEmpty()) {
+            return;
+        }
+        g.setClip(r);
+        SlideRenderer.paint(g, info, t, plan, bw, bh, smooth);
+        adjust(lut, r);
+        repaintedPixels += (long) r.width * r.height;
+    }
+
+    /**
+     * True when this plan's pixels are plain copies: every wanted tile is in, drawn one device
+     * pixel per level pixel at whole-pixel places (1:1 and the like, turned or flipped). Bilinear
+     * and nearest-neighbour then give the same pixels, so there is nothing to smooth.
+     */
+    static boolean copiesOnly(AffineTransform t, PaintPlan plan) {
+        if (!plan.complete() || plan.tiles().isEmpty()) {
+            return false;
+        }
+        double ds = plan.tiles().getLast().downsample(); // the chosen level's tiles come last
+        double a = t.getScaleX() * ds;
+        double b = t.getShearX() * ds;
+        double c = t.getShearY() * ds;
+        double d = t.getScaleY() * ds;
+        boolean straight = Math.abs(a) == 1 && Math.abs(d) == 1 && b == 0 && c == 0;
+        boolean turned = Math.abs(b) == 1 && Math.abs(c) == 1 && a == 0 && d == 0;
+        return straight || turned;
     }
 
     /**
@@ -125,9 +186,14 @@ public final class FrameBuffer {
      * must repaint all (and then nothing has been moved).
      */
     private List<Rectangle> regionsToRepaint(long slideId, AffineTransform t, PaintPlan plan,
-                                             Map<TileKey, PaintPlan.PaintTile> tiles, int bw, int bh, boolean smooth, int[] lut) {
+                                             Map<TileKey, PaintPlan.PaintTile> tiles, int bw, int bh, boolean smooth,
+                                             boolean copies, int[] lut) {
         lastShifted = false;
-        if (slideId != heldSlide || smooth != heldSmooth || lut != heldLut || plan.base() != heldBase
+        boolean mixed = !heldSmooth && smoothRows > 0;
+        // kept pixels must be as smooth as wanted, or (not moved) on their way to it
+        // (with copies, every kept pixel is a copy of a tile still in the plan: smoothness does not apply)
+        boolean smoothOk = copies || smooth || !heldSmooth && !mixed;
+        if (slideId != heldSlide || !smoothOk || lut != heldLut || plan.base() != heldBase
                 || t.getScaleX() != held.getScaleX() || t.getScaleY() != held.getScaleY()
                 || t.getShearX() != held.getShearX() || t.getShearY() != held.getShearY()) {
             return null;
@@ -138,6 +204,9 @@ public final class FrameBuffer {
         int dy = (int) Math.rint(fy);
         if (Math.abs(fx - dx) > 1e-6 || Math.abs(fy - dy) > 1e-6 || Math.abs(dx) >= bw || Math.abs(dy) >= bh) {
             return null; // not a whole-pixel move, or nothing left to keep
+        }
+        if ((dx != 0 || dy != 0) && !copies && (mixed || smooth != heldSmooth)) {
+            return null; // moving pixels of mixed or other smoothness would mix them on screen
         }
         List<Rectangle> out = new ArrayList<>();
         long area = 0;

@@ -501,6 +501,9 @@ public final class TilePane extends JComponent {
                 vel[0], vel[1], generation));
         lastPlan = plan;
         BufferedImage img = frame.paint(slide.id(), slide.info(), toDevice, plan, bw, bh, !inMotion(), lut);
+        if (frame.pending()) {
+            smoothPending = true; // the next frame smooths the next band
+        }
         if (plan.tiles().isEmpty() && plan.base() == null && slide.ready().isCompletedExceptionally()) {
             Graphics2D bg = img.createGraphics();
             try {
