@@ -145,6 +145,7 @@ public final class MainWindow extends JFrame {
         this.metricsView = new MetricsView(new Metrics(pipeline), this::preloadLoad);
         pipeline.addSlideChangeListener(slideChanges);
         navigator.setCachedTest(preloader::isFullyCached);
+        navigator.setForegroundBusy(() -> pipeline.foregroundInFlight() > 0);
         // L2 evicted (or was cleared of) a tile of a slide marked "in cache": the mark goes
         preloader.addUncachedListener(p -> Edt.run(navigator::refreshCached));
         navigator.setFolderListener((dir, slides) -> startPreload(slides));

@@ -205,7 +205,7 @@ public final class TilePane extends JComponent {
         flingVy = 0;
         lastPlan = null;
         if (handle != null) {
-            handle.ready().whenComplete((img, err) -> dirty.set(true));
+            handle.ready().whenComplete((img, err) -> repaint()); // the thumbnail: the cover, shown at once
             setView(initial != null ? initial : fitView(view == null ? 0 : view.quarterTurns(),
                     view != null && view.flipped()));
         } else {
@@ -334,6 +334,11 @@ public final class TilePane extends JComponent {
     /** The slide pixels of the last frame, in device pixels, before the layers over them (tests, benchmarks). */
     public BufferedImage frameImage() {
         return frame.image();
+    }
+
+    /** True once the last frame is final: every wanted tile sharp, and smooth if the view rests (benchmarks). */
+    public boolean frameFinished() {
+        return lastPlan != null && lastPlan.complete() && !frame.pending() && !(smoothPending && !inMotion());
     }
 
     /** The back buffer and what its last frame repainted (tests). */
@@ -516,8 +521,17 @@ public final class TilePane extends JComponent {
         }
         AffineTransform at = g.getTransform();
         g.scale(1 / deviceScale, 1 / deviceScale);
+        long blitStart = System.nanoTime();
         g.drawImage(img, 0, 0, null);
+        lastBlitNanos = System.nanoTime() - blitStart;
         g.setTransform(at);
+    }
+
+    private long lastBlitNanos;
+
+    /** How long the last frame's copy of the back buffer onto Swing's surface took, in nanoseconds (benchmarks). */
+    public long lastBlitNanos() {
+        return lastBlitNanos;
     }
 
     // ---------------------------------------------------------------- overlays
