@@ -45,9 +45,27 @@ public final class FrameBuffer {
     private int[] heldLut;
     private BufferedImage heldBase;
     private Map<TileKey, PaintPlan.PaintTile> heldTiles = Map.of();
-    // what the last frame did (tests, benchmarks)
+    // what the last frame did (the screen copy, tests, benchmarks)
     private long repaintedPixels;
     private boolean lastShifted;
+    private Damage damage = Damage.ALL;
+
+    /**
+     * What the last frame changed in the buffer: everything, or its pixels moved by
+     * ({@code dx}, {@code dy}) and then these rectangles repainted.
+     */
+    public record Damage(boolean all, int dx, int dy, List<Rectangle> repainted) {
+        static final Damage ALL = new Damage(true, 0, 0, List.of());
+
+        public Damage {
+            repainted = List.copyOf(repainted);
+        }
+    }
+
+    /** What the last frame changed; a copy of the buffer kept elsewhere follows it with this. */
+    public Damage damage() {
+        return damage;
+    }
 
     /** The buffer of the last frame; null before one. */
     public BufferedImage image() {
@@ -67,6 +85,7 @@ public final class FrameBuffer {
     /** The next frame repaints everything (the slide became unreadable, a layer drew into the pixels). */
     public void invalidate() {
         valid = false;
+        damage = Damage.ALL;
     }
 
     /** A slide-to-device transform moved by less than half a pixel so that its translation is whole pixels. */
@@ -98,6 +117,8 @@ public final class FrameBuffer {
         }
         List<Rectangle> dirty = valid ? regionsToRepaint(slideId, slideToDevice, plan, tiles, bw, bh, wantSmooth, copies, lut) : null;
         Graphics2D g = image.createGraphics();
+        boolean all = dirty == null;
+        painted.clear();
         try {
             repaintedPixels = 0;
             if (dirty == null) {
@@ -130,6 +151,7 @@ public final class FrameBuffer {
         } finally {
             g.dispose();
         }
+        damage = all ? Damage.ALL : new Damage(false, shiftX, shiftY, painted);
         valid = true;
         pending = wantSmooth && !heldSmooth;
         heldSlide = slideId;
@@ -145,6 +167,9 @@ public final class FrameBuffer {
     /** Rows from the top that are smooth while a frame is being made smooth. */
     private int smoothRows;
     private boolean pending;
+    private final List<Rectangle> painted = new ArrayList<>();
+    private int shiftX;
+    private int shiftY;
 
     /** True while the frame shown is not yet all smooth though it should be: paint again next frame. */
     public boolean pending() {
@@ -160,6 +185,7 @@ public final class FrameBuffer {
         SlideRenderer.paint(g, info, t, plan, bw, bh, smooth);
         adjust(lut, r);
         repaintedPixels += (long) r.width * r.height;
+        painted.add(r);
     }
 
     /**
@@ -248,6 +274,8 @@ public final class FrameBuffer {
         }
         shift(pixels, bw, bh, dx, dy);
         lastShifted = dx != 0 || dy != 0;
+        shiftX = dx;
+        shiftY = dy;
         return out;
     }
 

@@ -2,6 +2,7 @@ package org.tilescope.app.viewer;
 
 import org.tilescope.app.render.Adjustments;
 import org.tilescope.app.render.FrameBuffer;
+import org.tilescope.app.render.ScreenCopy;
 import org.tilescope.app.render.LayerContext;
 import org.tilescope.app.render.LayerStack;
 import org.tilescope.app.render.OverviewLayer;
@@ -76,6 +77,8 @@ public final class TilePane extends JComponent {
     private Adjustments adjustments = Adjustments.NONE;
     private int[] lut;
     private final FrameBuffer frame = new FrameBuffer();
+    /** The frame where the screen is drawn: a pan sends only its strips. */
+    private final ScreenCopy screen = new ScreenCopy();
     private Point2D cursorSlide;
     private PaintPlan lastPlan;
     private PipelineStats hudStats;
@@ -358,6 +361,7 @@ public final class TilePane extends JComponent {
 
     public void dispose() {
         frameTimer.stop();
+        screen.release();
         pipeline.removeListener(tileListener);
     }
 
@@ -493,7 +497,7 @@ public final class TilePane extends JComponent {
      * onto Swing's accelerated back buffer (XRender on Linux) leaves hairline seams between
      * tiles; the software loops do not, and they give exactly the pixels an export gives. The
      * buffer keeps its pixels between frames: a pan moves them and paints only what came into
-     * view or changed ({@link FrameBuffer}).
+     * view or changed ({@link FrameBuffer}), and only that goes to the screen ({@link ScreenCopy}).
      */
     private void paintBuffered(Graphics2D g, int w, int h, double deviceScale) {
         int bw = (int) Math.ceil(w * deviceScale);
@@ -518,11 +522,12 @@ public final class TilePane extends JComponent {
                 bg.dispose();
             }
             frame.invalidate(); // the notice is not slide pixels a pan could move
+            screen.invalidate();
         }
         AffineTransform at = g.getTransform();
         g.scale(1 / deviceScale, 1 / deviceScale);
         long blitStart = System.nanoTime();
-        g.drawImage(img, 0, 0, null);
+        screen.draw(g, frame, getGraphicsConfiguration());
         lastBlitNanos = System.nanoTime() - blitStart;
         g.setTransform(at);
     }

@@ -189,13 +189,12 @@ final class EdtStalls extends EventQueue implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops sampling. The queue stays pushed: popping it hands dispatch to a new EDT thread while
+     * the window's own events are still running, which the run's EDT checks take for off-EDT access.
+     */
     @Override
     public void close() {
         running = false;
-        try {
-            pop();
-        } catch (java.util.EmptyStackException e) {
-            // already popped
-        }
     }
 }
