@@ -47,6 +47,7 @@ public final class PanZoomRun {
     /** The slide a switch waits for, when it asked (System.nanoTime), and its first cover and sharp frames. */
     private Path switchTarget;
     private long switchAsked;
+    private long switchShown;
     private long switchFirstFrame;
     private long switchSharp;
 
@@ -116,11 +117,19 @@ public final class PanZoomRun {
         System.out.printf(Locale.ROOT, "tile pane %dx%d, decoder %s%n", pane.getWidth(), pane.getHeight(),
                 pipeline.decoder().name());
 
-        Edt.call(() -> pane.layers().add(anchor));
+        String shots = System.getProperty("panzoom.screenshots");
         for (String name : List.of("big.tif", "big_512.dzi")) {
             Path slide = big.resolve(name);
             setPhase("open " + name);
             open(w, slide);
+            if (shots != null && name.equals("big.tif")) {
+                screenshotsMidPan(Path.of(shots));
+            }
+            Edt.call(() -> {
+                pane.layers().remove(anchor); // once in the stack, whichever slide
+                pane.layers().add(anchor);
+                return null;
+            });
             // the anchor is measured just before and just after the script: the machine's load moves
             long[] before = blit(pane.getWidth(), pane.getHeight(), 200);
             Edt.call(() -> {
@@ -212,21 +221,21 @@ public final class PanZoomRun {
      * One slide switch: from asking for the slide to its first frame with cover on it and to its
      * first sharp frame, and the time the decoder alone takes for that view's visible tiles.
      */
-    record Switch(String slide, double firstFrameMs, double sharpMs, double decodeMs, int tiles) {
+    record Switch(String slide, double shownMs, double firstFrameMs, double sharpMs, double decodeMs, int tiles) {
         static double mean(List<Switch> xs, java.util.function.ToDoubleFunction<Switch> f) {
             return xs.stream().mapToDouble(f).average().orElse(0);
         }
     }
 
     private static void report(String what, List<Switch> xs) {
-        System.out.printf(Locale.ROOT, "switch %s, %d slides: first frame mean %.1f ms, sharp mean %.1f ms,"
-                        + " visible tiles' decode mean %.1f ms, sharp / decode mean of ratios %.2f (max %.2f)%n", what, xs.size(),
-                Switch.mean(xs, Switch::firstFrameMs), Switch.mean(xs, Switch::sharpMs), Switch.mean(xs, Switch::decodeMs),
+        System.out.printf(Locale.ROOT, "switch %s, %d slides: first frame of the slide mean %.1f ms, first with cover %.1f ms,"
+                        + " sharp mean %.1f ms, visible tiles' decode mean %.1f ms, sharp / decode mean of ratios %.2f (max %.2f)%n",
+                what, xs.size(), Switch.mean(xs, Switch::shownMs), Switch.mean(xs, Switch::firstFrameMs), Switch.mean(xs, Switch::sharpMs), Switch.mean(xs, Switch::decodeMs),
                 Switch.mean(xs, x -> x.sharpMs() / x.decodeMs()),
                 xs.stream().mapToDouble(x -> x.sharpMs() / x.decodeMs()).max().orElse(0));
         for (Switch x : xs) {
-            System.out.printf(Locale.ROOT, "  %-28s first frame %6.1f ms, sharp %6.1f ms, decode %2d tiles %5.1f ms, ratio %.2f%n",
-                    x.slide(), x.firstFrameMs(), x.sharpMs(), x.tiles(), x.decodeMs(), x.sharpMs() / x.decodeMs());
+            System.out.printf(Locale.ROOT, "  %-28s first frame %6.1f ms, with cover %6.1f ms, sharp %6.1f ms,"
+                            + " decode %2d tiles %5.1f ms, ratio %.2f%n", x.slide(), x.shownMs(), x.firstFrameMs(), x.sharpMs(), x.tiles(), x.decodeMs(), x.sharpMs() / x.decodeMs());
         }
     }
 
@@ -245,6 +254,9 @@ public final class PanZoomRun {
         blitNanos.add(pane.lastBlitNanos());
         if (switchTarget != null && pane.slide() != null && pane.slide().path().equals(switchTarget)
                 && pane.lastPlan() != null) {
+            if (switchShown == 0) {
+                switchShown = t0;
+            }
             if (switchFirstFrame == 0 && (pane.lastPlan().base() != null || !pane.lastPlan().tiles().isEmpty())) {
                 switchFirstFrame = t0;
             }
@@ -296,6 +308,7 @@ public final class PanZoomRun {
         Path target = slide.toAbsolutePath().normalize();
         Edt.call(() -> {
             switchTarget = target;
+            switchShown = 0;
             switchFirstFrame = 0;
             switchSharp = 0;
             switchAsked = System.nanoTime();
@@ -303,6 +316,7 @@ public final class PanZoomRun {
             return null;
         });
         waitFor(() -> switchSharp != 0, "switch " + slide);
+        double shown = (switchShown - switchAsked) / 1e6;
         double first = (switchFirstFrame - switchAsked) / 1e6;
         double sharp = (switchSharp - switchAsked) / 1e6;
         var visible = Edt.call(() -> {
@@ -311,7 +325,35 @@ public final class PanZoomRun {
             return new org.tilescope.engine.view.TileScheduler(pipeline(), pane.slide()).visibleTiles(vp);
         });
         double decodeMs = decode.millis(target, visible);
-        return new Switch(String.valueOf(target.getFileName()), first, sharp, decodeMs, visible.size());
+        return new Switch(String.valueOf(target.getFileName()), shown, first, sharp, decodeMs, visible.size());
+    }
+
+    /**
+     * Screenshots of the whole screen in the middle of a fling, at a zoom whose tiles are scaled
+     * down and at one that magnifies them, for looking at seams and stale strips
+     * ({@code import -window root}, ImageMagick).
+     */
+    private void screenshotsMidPan(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        for (double ds : new double[] {1.37, 0.4}) {
+            Edt.call(() -> {
+                pane.setDownsample(ds);
+                return null;
+            });
+            settle();
+            Edt.call(() -> {
+                pane.fling(2500, 1200);
+                return null;
+            });
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
+            Path png = dir.resolve(String.format(Locale.ROOT, "mid-pan-ds%.2f.png", ds));
+            Process p = new ProcessBuilder("import", "-window", "root", png.toString()).inheritIO().start();
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("import -window root failed for " + png);
+            }
+            System.out.println("screenshot mid-pan at downsample " + ds + ": " + png);
+            waitFor(() -> !pane.isFlinging(), "fling to stop");
+        }
     }
 
     private TilePipeline pipeline() {
