@@ -3,9 +3,6 @@ package org.tilescope.benchmarks.ui;
 import java.awt.AWTEvent;
 import java.awt.EventQueue;
 import java.awt.Toolkit;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.tilescope.app.swing.ThreadClock;
 
 /**
  * Records every EDT event that runs longer than a frame ({@value #LIMIT_MS} ms) while a scripted
@@ -92,9 +90,9 @@ final class EdtStalls extends EventQueue implements AutoCloseable {
         }
         if (edt != Thread.currentThread()) {
             edt = Thread.currentThread();
-            schedstat = ownSchedstat();
+            schedstat = ThreadClock.ownSchedstat();
         }
-        long gc0 = gcPauseMillis();
+        long gc0 = ThreadClock.gcPauseMillis();
         long wait0 = sampledCpuWait; // no file read per event: the sampler keeps it fresh
         excluded = 0;
         samples.clear();
@@ -109,13 +107,13 @@ final class EdtStalls extends EventQueue implements AutoCloseable {
             inEvent = false;
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0 - excluded);
             if (ms > LIMIT_MS) {
-                long wait1 = cpuWait(schedstat);
+                long wait1 = ThreadClock.cpuWait(schedstat);
                 long waited = wait0 < 0 || wait1 < 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(wait1 - wait0);
                 List<StackTraceElement[]> taken = new ArrayList<>(samples);
                 if (taken.isEmpty()) {
                     taken.add(Thread.currentThread().getStackTrace());
                 }
-                stalls.add(new Stall(phase, describe(event), ms, gcPauseMillis() - gc0, waited, where(taken)));
+                stalls.add(new Stall(phase, describe(event), ms, ThreadClock.gcPauseMillis() - gc0, waited, where(taken)));
             }
         }
     }
@@ -123,7 +121,7 @@ final class EdtStalls extends EventQueue implements AutoCloseable {
     private void sample() {
         while (running) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(SAMPLE_MS));
-            sampledCpuWait = cpuWait(schedstat);
+            sampledCpuWait = ThreadClock.cpuWait(schedstat);
             Thread t = edt;
             if (t != null && inEvent && System.nanoTime() - eventStart > TimeUnit.MILLISECONDS.toNanos(LIMIT_MS / 2)) {
                 samples.add(t.getStackTrace());
@@ -154,39 +152,6 @@ final class EdtStalls extends EventQueue implements AutoCloseable {
     private static String describe(AWTEvent e) {
         String s = e.getClass().getSimpleName() + " " + e.paramString();
         return s.length() > 160 ? s.substring(0, 160) + "…" : s;
-    }
-
-    private static long gcPauseMillis() {
-        long ms = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            if (!gc.getName().contains("Concurrent") && !gc.getName().contains("Cycles")) {
-                ms += Math.max(0, gc.getCollectionTime());
-            }
-        }
-        return ms;
-    }
-
-    private static Path ownSchedstat() {
-        try {
-            Path self = Files.readSymbolicLink(Path.of("/proc/thread-self"));
-            Path stat = Path.of("/proc/self/task").resolve(self.getFileName()).resolve("schedstat");
-            return Files.isReadable(stat) ? stat : null;
-        } catch (java.io.IOException | UnsupportedOperationException e) {
-            return null;
-        }
-    }
-
-    /** Nanoseconds this thread was runnable without a CPU, or -1 off Linux. */
-    private static long cpuWait(Path stat) {
-        if (stat == null) {
-            return -1;
-        }
-        try {
-            String[] f = Files.readString(stat).trim().split(" ");
-            return f.length >= 2 ? Long.parseLong(f[1]) : -1;
-        } catch (java.io.IOException | NumberFormatException e) {
-            return -1;
-        }
     }
 
     /**
