@@ -179,6 +179,11 @@ public final class PanZoomRun {
             pane.layers().remove(anchor); // switches are timed without it
             return null;
         });
+        pipeline.addListener((key, owned) -> {
+            long now = System.nanoTime();
+            landings.add(new long[] {key.slideId(), now});
+            landedKeys.putIfAbsent(key, now);
+        });
         // slide switches through the library: first visits are cold, second visits L2-warm
         List<Path> slides = SlideFolder.list(library);
         List<Switch> cold = new ArrayList<>();
@@ -221,7 +226,8 @@ public final class PanZoomRun {
      * One slide switch: from asking for the slide to its first frame with cover on it and to its
      * first sharp frame, and the time the decoder alone takes for that view's visible tiles.
      */
-    record Switch(String slide, double shownMs, double firstFrameMs, double sharpMs, double decodeMs, int tiles) {
+    record Switch(String slide, double shownMs, double firstFrameMs, double sharpMs, double decodeMs, int tiles,
+                  double firstTileMs, double lastVisibleTileMs) {
         static double mean(List<Switch> xs, java.util.function.ToDoubleFunction<Switch> f) {
             return xs.stream().mapToDouble(f).average().orElse(0);
         }
@@ -229,13 +235,17 @@ public final class PanZoomRun {
 
     private static void report(String what, List<Switch> xs) {
         System.out.printf(Locale.ROOT, "switch %s, %d slides: first frame of the slide mean %.1f ms, first with cover %.1f ms,"
-                        + " sharp mean %.1f ms, visible tiles' decode mean %.1f ms, sharp / decode mean of ratios %.2f (max %.2f)%n",
+                        + " sharp mean %.1f ms, visible tiles' decode mean %.1f ms, sharp / decode mean of ratios %.2f (max %.2f);"
+                        + " first tile in L1 mean %.1f ms, last visible tile in L1 mean %.1f ms%n",
                 what, xs.size(), Switch.mean(xs, Switch::shownMs), Switch.mean(xs, Switch::firstFrameMs), Switch.mean(xs, Switch::sharpMs), Switch.mean(xs, Switch::decodeMs),
                 Switch.mean(xs, x -> x.sharpMs() / x.decodeMs()),
-                xs.stream().mapToDouble(x -> x.sharpMs() / x.decodeMs()).max().orElse(0));
+                xs.stream().mapToDouble(x -> x.sharpMs() / x.decodeMs()).max().orElse(0),
+                Switch.mean(xs, Switch::firstTileMs), Switch.mean(xs, Switch::lastVisibleTileMs));
         for (Switch x : xs) {
             System.out.printf(Locale.ROOT, "  %-28s first frame %6.1f ms, with cover %6.1f ms, sharp %6.1f ms,"
-                            + " decode %2d tiles %5.1f ms, ratio %.2f%n", x.slide(), x.shownMs(), x.firstFrameMs(), x.sharpMs(), x.tiles(), x.decodeMs(), x.sharpMs() / x.decodeMs());
+                            + " decode %2d tiles %5.1f ms, ratio %.2f; first tile in L1 %6.1f ms, last visible %6.1f ms%n",
+                    x.slide(), x.shownMs(), x.firstFrameMs(), x.sharpMs(), x.tiles(), x.decodeMs(), x.sharpMs() / x.decodeMs(),
+                    x.firstTileMs(), x.lastVisibleTileMs());
         }
     }
 
@@ -306,6 +316,8 @@ public final class PanZoomRun {
     /** Opens a slide and times its first cover frame and first sharp frame; then times decoding its visible tiles. */
     private Switch switchTo(MainWindow w, Path slide, VisibleDecode decode) throws Exception {
         Path target = slide.toAbsolutePath().normalize();
+        landings.clear();
+        landedKeys.clear();
         Edt.call(() -> {
             switchTarget = target;
             switchShown = 0;
@@ -325,7 +337,26 @@ public final class PanZoomRun {
             return new org.tilescope.engine.view.TileScheduler(pipeline(), pane.slide()).visibleTiles(vp);
         });
         double decodeMs = decode.millis(target, visible);
-        return new Switch(String.valueOf(target.getFileName()), shown, first, sharp, decodeMs, visible.size());
+        // when the new slide's tiles landed in L1: the first, and the last of those the view shows
+        long slideId = Edt.call(() -> pane.slide().id());
+        java.util.Set<org.tilescope.engine.cache.TileKey> wanted = new java.util.HashSet<>(visible);
+        long firstTile = Long.MAX_VALUE;
+        long lastVisible = 0;
+        for (long[] landing : landings) {
+            if (landing[0] == slideId) {
+                firstTile = Math.min(firstTile, landing[1]);
+            }
+        }
+        for (var e : landedKeys.entrySet()) {
+            if (wanted.contains(e.getKey())) {
+                lastVisible = Math.max(lastVisible, e.getValue());
+            }
+        }
+        landings.clear();
+        landedKeys.clear();
+        return new Switch(String.valueOf(target.getFileName()), shown, first, sharp, decodeMs, visible.size(),
+                firstTile == Long.MAX_VALUE ? Double.NaN : (firstTile - switchAsked) / 1e6,
+                lastVisible == 0 ? Double.NaN : (lastVisible - switchAsked) / 1e6);
     }
 
     /**
@@ -355,6 +386,11 @@ public final class PanZoomRun {
             waitFor(() -> !pane.isFlinging(), "fling to stop");
         }
     }
+
+    /** Slide id and time of every tile that landed in L1 during a switch (pipeline threads add). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<long[]> landings = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ConcurrentHashMap<org.tilescope.engine.cache.TileKey, Long> landedKeys =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private TilePipeline pipeline() {
         return pane.pipeline();
