@@ -417,21 +417,22 @@ public final class PanZoomRun {
             });
             waitFor(() -> !pane.isFlinging(), "fling to stop");
         }
-        // zoom out to fit and back in to 4 screen px per slide px (40x on a 10x-per-pixel scale), frame by frame
+        // zoom out to fit and back in to 4 screen px per slide px (40x on a 10x-per-pixel scale), frame by frame;
+        // not paintImmediately, which painted each step twice (its own frame and the queued repaint's)
         setPhase("zoom " + name);
         for (int i = 0; i < 40; i++) {
             Edt.call(() -> {
                 pane.zoomBy(1 / 1.15);
-                pane.paintImmediately(0, 0, pane.getWidth(), pane.getHeight());
                 return null;
             });
+            Edt.call(() -> null); // queued behind the repaint: the step's frame is painted, once, as a wheel step's is
         }
         for (int i = 0; i < 50; i++) {
             Edt.call(() -> {
                 pane.zoomBy(1.15);
-                pane.paintImmediately(0, 0, pane.getWidth(), pane.getHeight());
                 return null;
             });
+            Edt.call(() -> null); // queued behind the repaint: the step's frame is painted, once, as a wheel step's is
         }
         settle();
     }
