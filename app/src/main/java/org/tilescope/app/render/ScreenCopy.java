@@ -12,8 +12,8 @@ import java.awt.image.VolatileImage;
  * as the buffer's moved and takes in only the rectangles the buffer repainted. Sending the whole
  * software buffer every frame costs as much as a full-window blit; a pan then sends a few strips.
  * Drawn 1:1 at whole pixels, so the seams of scaled drawing on the accelerated surface do not
- * arise. Where the copy is lost (the system took the memory back) or missed a frame, the whole
- * buffer is sent again.
+ * arise. A frame that changed everything goes straight to the screen; where the copy is behind
+ * (after such a frame, or the system took its memory back) the next frame sends it the whole buffer.
  */
 public final class ScreenCopy {
     private VolatileImage copy;
@@ -44,9 +44,16 @@ public final class ScreenCopy {
             inStep = false;
         }
         FrameBuffer.Damage d = buffer.damage();
+        if (d.all()) {
+            // all changed (a zoom step, a new slide): one upload straight to the screen is cheaper
+            // than one into the copy and a copy from there; the copy catches up on the next move
+            inStep = false;
+            g.drawImage(img, 0, 0, null);
+            return;
+        }
         Graphics2D cg = copy.createGraphics();
         try {
-            if (!inStep || d.all()) {
+            if (!inStep) {
                 cg.drawImage(img, 0, 0, null);
             } else {
                 if (d.dx() != 0 || d.dy() != 0) {
