@@ -527,7 +527,14 @@ public final class TilePane extends JComponent {
         AffineTransform at = g.getTransform();
         g.scale(1 / deviceScale, 1 / deviceScale);
         long blitStart = System.nanoTime();
-        screen.draw(g, frame, getGraphicsConfiguration());
+        if (deviceScale == 1) {
+            screen.draw(g, frame, getGraphicsConfiguration());
+        } else {
+            // on a scaled (HiDPI) screen a surface image is sized in logical pixels and drawn into
+            // through that scale, so device-pixel damage would be resampled: the buffer goes up whole
+            g.drawImage(img, 0, 0, null);
+            screen.invalidate();
+        }
         lastBlitNanos = System.nanoTime() - blitStart;
         g.setTransform(at);
     }
