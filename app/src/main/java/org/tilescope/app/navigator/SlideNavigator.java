@@ -143,6 +143,28 @@ public final class SlideNavigator extends JPanel {
         cachedTest = test;
     }
 
+    /** Longest a thumbnail waits for the viewer's own tiles before it is made anyway. */
+    static final long MAX_YIELD_NANOS = 500_000_000L;
+
+    /**
+     * While this says the viewer has tiles on their way to the screen, thumbnails wait (up to
+     * {@value #MAX_YIELD_NANOS} ns each): they decode on the same cores, and a slide just opened
+     * must turn sharp first.
+     */
+    public void setForegroundBusy(java.util.function.BooleanSupplier busy) {
+        foregroundBusy = busy;
+    }
+
+    private volatile java.util.function.BooleanSupplier foregroundBusy = () -> false;
+
+    /** Background: waits while the viewer's tiles are in flight, at most {@link #MAX_YIELD_NANOS}. */
+    private void yieldToForeground() {
+        long deadline = System.nanoTime() + MAX_YIELD_NANOS;
+        while (foregroundBusy.getAsBoolean() && System.nanoTime() - deadline < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
+        }
+    }
+
     /** Re-asks the cached test for every entry and repaints only the rows that changed. */
     public void refreshCached() {
         Edt.assertEdt();
@@ -265,6 +287,7 @@ public final class SlideNavigator extends JPanel {
         if (gen != folderGeneration.get()) {
             return; // another folder is shown now
         }
+        yieldToForeground();
         try (SlideSource src = Slides.open(e.path)) {
             SlideInfo info = src.info();
             Region r = Thumbnails.render(src, TileDecoder.standard(), THUMB);

@@ -44,6 +44,22 @@ public final class SlideRenderer {
                 view.downsample() / Math.max(1e-3, deviceScale), vx, vy, generation);
     }
 
+    /**
+     * The viewport the scheduler gets for a {@code w x h} device-pixel buffer painted at
+     * {@code slideToDevice}, which shows {@code downsample} level-0 pixels per device pixel.
+     */
+    public static Viewport viewport(AffineTransform slideToDevice, int w, int h, double downsample, double vx, double vy,
+                                    long generation) {
+        Rectangle2D vis;
+        try {
+            vis = slideToDevice.createInverse().createTransformedShape(new Rectangle2D.Double(0, 0, w, h)).getBounds2D();
+        } catch (java.awt.geom.NoninvertibleTransformException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Viewport(vis.getX(), vis.getY(), Math.max(1e-3, vis.getWidth()), Math.max(1e-3, vis.getHeight()),
+                Math.max(1e-6, downsample), vx, vy, generation);
+    }
+
     /** Paints the plan under the view's transform: background, white slide area, then the layers. */
     public static void paint(Graphics2D g, SlideInfo info, ViewState view, PaintPlan plan, int w, int h) {
         paint(g, info, view, plan, w, h, true);
@@ -51,10 +67,16 @@ public final class SlideRenderer {
 
     /** As above; {@code smooth} false draws the sharp level nearest-neighbour (frames in motion). */
     public static void paint(Graphics2D g, SlideInfo info, ViewState view, PaintPlan plan, int w, int h, boolean smooth) {
+        paint(g, info, view.slideToScreen(w, h), plan, w, h, smooth);
+    }
+
+    /** As above at a given slide-to-screen transform (the tile pane's, snapped to whole device pixels). */
+    public static void paint(Graphics2D g, SlideInfo info, AffineTransform slideToScreen, PaintPlan plan, int w, int h,
+                             boolean smooth) {
         g.setColor(BACKGROUND);
         g.fillRect(0, 0, w, h);
         AffineTransform at = g.getTransform();
-        g.transform(view.slideToScreen(w, h));
+        g.transform(slideToScreen);
         // under the slide: before the thumbnail exists nothing shows the window colour
         g.setColor(underlay);
         g.fill(new Rectangle2D.Double(0, 0, info.width(), info.height()));

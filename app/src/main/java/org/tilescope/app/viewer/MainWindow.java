@@ -145,6 +145,7 @@ public final class MainWindow extends JFrame {
         this.metricsView = new MetricsView(new Metrics(pipeline), this::preloadLoad);
         pipeline.addSlideChangeListener(slideChanges);
         navigator.setCachedTest(preloader::isFullyCached);
+        navigator.setForegroundBusy(() -> pipeline.foregroundInFlight() > 0);
         // L2 evicted (or was cleared of) a tile of a slide marked "in cache": the mark goes
         preloader.addUncachedListener(p -> Edt.run(navigator::refreshCached));
         navigator.setFolderListener((dir, slides) -> startPreload(slides));
@@ -420,6 +421,9 @@ public final class MainWindow extends JFrame {
             views.put(previous.id(), pane.view());
         }
         pane.setSlide(h, views.get(h.id()));
+        // the new slide's first frame (its thumbnail, or the coarse tiles in) goes out now, before
+        // the navigator, info panel and menus below are brought up to date (20-30 ms of EDT work)
+        pane.paintImmediately(0, 0, pane.getWidth(), pane.getHeight());
         if (h.path() != null) { // a remote slide has no folder, preload run or recent entry
             navigator.showFolderOf(h.path());
             // the run goes on from this slide outward (a new folder starts its own run once listed)

@@ -1,6 +1,8 @@
 package org.tilescope.app.viewer;
 
 import org.tilescope.app.render.Adjustments;
+import org.tilescope.app.render.FrameBuffer;
+import org.tilescope.app.render.ScreenCopy;
 import org.tilescope.app.render.LayerContext;
 import org.tilescope.app.render.LayerStack;
 import org.tilescope.app.render.OverviewLayer;
@@ -18,7 +20,6 @@ import java.awt.event.MouseWheelEvent;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Point2D;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferInt;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,7 +76,9 @@ public final class TilePane extends JComponent {
     private Tool tool;
     private Adjustments adjustments = Adjustments.NONE;
     private int[] lut;
-    private BufferedImage backBuffer;
+    private final FrameBuffer frame = new FrameBuffer();
+    /** The frame where the screen is drawn: a pan sends only its strips. */
+    private final ScreenCopy screen = new ScreenCopy();
     private Point2D cursorSlide;
     private PaintPlan lastPlan;
     private PipelineStats hudStats;
@@ -205,7 +208,7 @@ public final class TilePane extends JComponent {
         flingVy = 0;
         lastPlan = null;
         if (handle != null) {
-            handle.ready().whenComplete((img, err) -> dirty.set(true));
+            handle.ready().whenComplete((img, err) -> repaint()); // the thumbnail: the cover, shown at once
             setView(initial != null ? initial : fitView(view == null ? 0 : view.quarterTurns(),
                     view != null && view.flipped()));
         } else {
@@ -331,6 +334,21 @@ public final class TilePane extends JComponent {
         frameObserver = observer;
     }
 
+    /** The slide pixels of the last frame, in device pixels, before the layers over them (tests, benchmarks). */
+    public BufferedImage frameImage() {
+        return frame.image();
+    }
+
+    /** True once the last frame is final: every wanted tile sharp, and smooth if the view rests (benchmarks). */
+    public boolean frameFinished() {
+        return lastPlan != null && lastPlan.complete() && !frame.pending() && !(smoothPending && !inMotion());
+    }
+
+    /** The back buffer and what its last frame repainted (tests). */
+    FrameBuffer frameBuffer() {
+        return frame;
+    }
+
     /** The plan of the last painted frame (tests, benchmarks). */
     public PaintPlan lastPlan() {
         return lastPlan;
@@ -343,6 +361,7 @@ public final class TilePane extends JComponent {
 
     public void dispose() {
         frameTimer.stop();
+        screen.release();
         pipeline.removeListener(tileListener);
     }
 
@@ -476,29 +495,55 @@ public final class TilePane extends JComponent {
     /**
      * Paints the slide into a software back buffer, then blits it. Drawing scaled tiles straight
      * onto Swing's accelerated back buffer (XRender on Linux) leaves hairline seams between
-     * tiles; the software loops do not, and they give exactly the pixels an export gives.
+     * tiles; the software loops do not, and they give exactly the pixels an export gives. The
+     * buffer keeps its pixels between frames: a pan moves them and paints only what came into
+     * view or changed ({@link FrameBuffer}), and only that goes to the screen ({@link ScreenCopy}).
      */
     private void paintBuffered(Graphics2D g, int w, int h, double deviceScale) {
         int bw = (int) Math.ceil(w * deviceScale);
         int bh = (int) Math.ceil(h * deviceScale);
-        if (backBuffer == null || backBuffer.getWidth() != bw || backBuffer.getHeight() != bh) {
-            backBuffer = new BufferedImage(bw, bh, BufferedImage.TYPE_INT_RGB);
+        AffineTransform toDevice = AffineTransform.getScaleInstance(deviceScale, deviceScale);
+        toDevice.concatenate(view.slideToScreen(w, h));
+        toDevice = FrameBuffer.snapped(toDevice);
+        double[] vel = slideVelocity();
+        PaintPlan plan = scheduler.update(SlideRenderer.viewport(toDevice, bw, bh, view.downsample() / Math.max(1e-3, deviceScale),
+                vel[0], vel[1], generation));
+        lastPlan = plan;
+        BufferedImage img = frame.paint(slide.id(), slide.info(), toDevice, plan, bw, bh, !inMotion(), lut);
+        if (frame.pending()) {
+            smoothPending = true; // the next frame smooths the next band
         }
-        Graphics2D bg = backBuffer.createGraphics();
-        try {
-            bg.scale(deviceScale, deviceScale);
-            paintSlide(bg, w, h, deviceScale);
-        } finally {
-            bg.dispose();
-        }
-        if (lut != null) {
-            int[] px = ((DataBufferInt) backBuffer.getRaster().getDataBuffer()).getData();
-            Adjustments.apply(lut, px, 0, px.length);
+        if (plan.tiles().isEmpty() && plan.base() == null && slide.ready().isCompletedExceptionally()) {
+            Graphics2D bg = img.createGraphics();
+            try {
+                bg.scale(deviceScale, deviceScale);
+                paintUnreadable(bg, w, h, slide.ready().exceptionNow());
+            } finally {
+                bg.dispose();
+            }
+            frame.invalidate(); // the notice is not slide pixels a pan could move
+            screen.invalidate();
         }
         AffineTransform at = g.getTransform();
         g.scale(1 / deviceScale, 1 / deviceScale);
-        g.drawImage(backBuffer, 0, 0, null);
+        long blitStart = System.nanoTime();
+        if (deviceScale == 1) {
+            screen.draw(g, frame, getGraphicsConfiguration());
+        } else {
+            // on a scaled (HiDPI) screen a surface image is sized in logical pixels and drawn into
+            // through that scale, so device-pixel damage would be resampled: the buffer goes up whole
+            g.drawImage(img, 0, 0, null);
+            screen.invalidate();
+        }
+        lastBlitNanos = System.nanoTime() - blitStart;
         g.setTransform(at);
+    }
+
+    private long lastBlitNanos;
+
+    /** How long the last frame's copy of the back buffer onto Swing's surface took, in nanoseconds (benchmarks). */
+    public long lastBlitNanos() {
+        return lastBlitNanos;
     }
 
     // ---------------------------------------------------------------- overlays

@@ -3,10 +3,6 @@ package org.tilescope.app.swing;
 import java.awt.AWTEvent;
 import java.awt.EventQueue;
 import java.awt.Toolkit;
-import java.io.IOException;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,28 +161,12 @@ public final class EdtWatchdog extends EventQueue implements AutoCloseable {
         return false;
     }
 
-    /** This thread's {@code schedstat} under {@code /proc/self/task}, or null where there is none. */
     private static Path ownSchedstat() {
-        try {
-            Path self = Files.readSymbolicLink(Path.of("/proc/thread-self")); // "<pid>/task/<tid>"
-            Path stat = Path.of("/proc/self/task").resolve(self.getFileName()).resolve("schedstat");
-            return Files.isReadable(stat) ? stat : null;
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return null;
-        }
+        return ThreadClock.ownSchedstat();
     }
 
-    /** Nanoseconds the thread has spent runnable but waiting for a CPU, or -1 when unknown. */
     private static long cpuWait(Path schedstat) {
-        if (schedstat == null) {
-            return -1;
-        }
-        try {
-            String[] f = Files.readString(schedstat).trim().split(" ");
-            return f.length >= 2 ? Long.parseLong(f[1]) : -1;
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
+        return ThreadClock.cpuWait(schedstat);
     }
 
     private static String describe(AWTEvent e) {
@@ -194,16 +174,8 @@ public final class EdtWatchdog extends EventQueue implements AutoCloseable {
         return s.length() > 300 ? s.substring(0, 300) + "…" : s;
     }
 
-    /** Milliseconds the JVM spent in stop-the-world collections so far (concurrent cycles excluded). */
     static long gcPauseMillis() {
-        long ms = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            String name = gc.getName();
-            if (!name.contains("Concurrent") && !name.contains("Cycles")) {
-                ms += Math.max(0, gc.getCollectionTime());
-            }
-        }
-        return ms;
+        return ThreadClock.gcPauseMillis();
     }
 
     /** The stalls seen so far. */

@@ -226,6 +226,46 @@ public class ViewerWindowTest {
     }
 
     @Test
+    void pannedFramesOnTheScreenShowTheBackBuffersPixels() throws Exception {
+        Path lib = slideFolder();
+        openAndWait(lib.resolve("a.dzi"));
+        TilePane pane = window.pane();
+        Edt.call(() -> {
+            pane.setShowOverview(false);
+            pane.setShowHud(false);
+            pane.setView(new ViewState(1500, 1000, 1.3, 0, false));
+            pane.paintImmediately(0, 0, pane.getWidth(), pane.getHeight());
+            return null;
+        });
+        Robot robot = new Robot();
+        double[][] pans = {{31.4, 0}, {0, -17.2}, {-40.5, 22.7}, {5, 5}, {-12.3, -8.9}, {0.4, 0.4}};
+        int moved = 0;
+        for (double[] p : pans) {
+            // painted and captured in one EDT event: no other frame can reach the screen in between
+            int[] result = Edt.call(() -> {
+                pane.panByScreen(p[0], p[1]);
+                pane.paintImmediately(0, 0, pane.getWidth(), pane.getHeight());
+                BufferedImage buffer = pane.frameImage();
+                java.awt.Point at = pane.getLocationOnScreen();
+                int w = pane.getWidth();
+                int h = pane.getHeight();
+                BufferedImage screen = robot.createScreenCapture(new Rectangle(at.x, at.y, w, h));
+                int differing = 0;
+                // the middle half: the scale bar and the other layers sit at the edges
+                for (int y = h / 4; y < 3 * h / 4; y++) {
+                    for (int x = w / 4; x < 3 * w / 4; x++) {
+                        differing += (screen.getRGB(x, y) & 0xFFFFFF) != (buffer.getRGB(x, y) & 0xFFFFFF) ? 1 : 0;
+                    }
+                }
+                return new int[] {differing, pane.frameBuffer().lastShifted() ? 1 : 0};
+            });
+            assertEquals(0, result[0], "screen pixels that are not the frame's after a pan by " + p[0] + ", " + p[1]);
+            moved += result[1];
+        }
+        assertTrue(moved >= 3, "pans moved the buffer's pixels: " + moved);
+    }
+
+    @Test
     void keyBindingsDoWhatTheKeyListSays() throws Exception {
         Path lib = slideFolder();
         openAndWait(lib.resolve("a.dzi"));

@@ -38,10 +38,56 @@ import org.tilescope.engine.slide.SlideFolder;
 public final class PanZoomRun {
     static final Color SENTINEL = new Color(0xFF00FF);
 
-    private final List<Long> frameNanos = new ArrayList<>();
+    private final java.util.Map<String, List<Long>> frameNanos = new java.util.LinkedHashMap<>();
     private final List<Long> unfilled = new ArrayList<>();
+    private final List<Long> blitNanos = new ArrayList<>();
     private TilePane pane;
-    private BufferedImage probe;
+    private EdtStalls stalls;
+    private String phase = "open";
+    /** The slide a switch waits for, when it asked (System.nanoTime), and its first cover and sharp frames. */
+    private Path switchTarget;
+    private long switchAsked;
+    private long switchShown;
+    private long switchFirstFrame;
+    private long switchSharp;
+
+    /**
+     * The anchor drawn in the same paint as every frame, on top of it: a full-window image whose
+     * pixels change every frame, so the X server's load at that moment weighs on both alike.
+     */
+    private static final class BlitLayer implements org.tilescope.app.render.Layer {
+        final List<Long> nanos = new ArrayList<>();
+        private BufferedImage img;
+        private int n;
+
+        @Override
+        public String name() {
+            return "blit anchor";
+        }
+
+        @Override
+        public Space space() {
+            return Space.SCREEN;
+        }
+
+        @Override
+        public int zOrder() {
+            return Integer.MAX_VALUE;
+        }
+
+        @Override
+        public void paint(Graphics2D g, org.tilescope.app.render.LayerContext ctx) {
+            if (img == null || img.getWidth() != ctx.width() || img.getHeight() != ctx.height()) {
+                img = pattern(ctx.width(), ctx.height());
+            }
+            img.setRGB(n % img.getWidth(), 0, n++);
+            long t0 = System.nanoTime();
+            g.drawImage(img, 0, 0, null);
+            nanos.add(System.nanoTime() - t0);
+        }
+    }
+
+    private final BlitLayer anchor = new BlitLayer();
 
     public static void main(String[] args) throws Exception {
         Path big = Path.of(args.length > 0 ? args[0] : "/tmp/tilescope-big");
@@ -52,6 +98,7 @@ public final class PanZoomRun {
 
     void run(Path big, Path library) throws Exception {
         SlideRenderer.underlay = SENTINEL;
+        stalls = EdtStalls.install();
         TilePipeline pipeline = TilePipeline.createDefault();
         Path config = Files.createTempDirectory("tilescope-bench-config");
         MainWindow w = Edt.call(() -> {
@@ -70,44 +117,104 @@ public final class PanZoomRun {
         System.out.printf(Locale.ROOT, "tile pane %dx%d, decoder %s%n", pane.getWidth(), pane.getHeight(),
                 pipeline.decoder().name());
 
-        double blitP50;
-        double blitP99;
-        {
-            long[] blit = blit(pane.getWidth(), pane.getHeight(), 400);
-            blitP50 = percentile(blit, 50) / 1e6;
-            blitP99 = percentile(blit, 99) / 1e6;
-            System.out.printf(Locale.ROOT, "blit %dx%d: p50 %.2f ms, p99 %.2f ms%n", pane.getWidth(), pane.getHeight(),
-                    blitP50, blitP99);
-        }
+        String shots = System.getProperty("panzoom.screenshots");
         for (String name : List.of("big.tif", "big_512.dzi")) {
             Path slide = big.resolve(name);
+            setPhase("open " + name);
             open(w, slide);
-            frameNanos.clear();
-            unfilled.clear();
-            script();
-            long[] f = frameNanos.stream().mapToLong(Long::longValue).toArray();
-            long[] u = unfilled.stream().mapToLong(Long::longValue).toArray();
+            if (shots != null && name.equals("big.tif")) {
+                screenshotsMidPan(Path.of(shots));
+            }
+            Edt.call(() -> {
+                pane.layers().remove(anchor); // once in the stack, whichever slide
+                pane.layers().add(anchor);
+                return null;
+            });
+            // the anchor is measured just before and just after the script: the machine's load moves
+            long[] before = blit(pane.getWidth(), pane.getHeight(), 200);
+            Edt.call(() -> {
+                frameNanos.clear();
+                unfilled.clear();
+                blitNanos.clear();
+                anchor.nanos.clear();
+                return null;
+            });
+            script(name);
+            setPhase("after " + name); // frames from here on are not this slide's script
+            // the lists grow on the EDT: read them there
+            java.util.Map<String, List<Long>> byPart = Edt.call(() -> {
+                java.util.Map<String, List<Long>> copy = new java.util.LinkedHashMap<>();
+                frameNanos.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+                return copy;
+            });
+            long[] after = blit(pane.getWidth(), pane.getHeight(), 200);
+            long[] blit = java.util.stream.LongStream.concat(Arrays.stream(before), Arrays.stream(after)).toArray();
+            System.out.printf(Locale.ROOT, "blit %dx%d in a window of its own, 200 frames before and 200 after %s:"
+                            + " p50 %.2f ms, p99 %.2f ms%n", pane.getWidth(), pane.getHeight(), name,
+                    percentile(blit, 50) / 1e6, percentile(blit, 99) / 1e6);
+            long[] interleaved = Edt.call(() -> anchor.nanos.stream().mapToLong(Long::longValue).toArray());
+            double blitP50 = percentile(interleaved, 50) / 1e6;
+            double blitP99 = percentile(interleaved, 99) / 1e6;
+            System.out.printf(Locale.ROOT, "blit drawn over every frame of the script (%d): p50 %.2f ms, p99 %.2f ms"
+                    + " (the anchor of the ratios below)%n", interleaved.length, blitP50, blitP99);
+            long[] f = byPart.values().stream().flatMap(List::stream).mapToLong(Long::longValue).toArray();
+            long[] toScreen = Edt.call(() -> blitNanos.stream().mapToLong(Long::longValue).toArray());
+            long[] u = Edt.call(() -> unfilled.stream().mapToLong(Long::longValue).toArray());
             long framesWithHoles = Arrays.stream(u).filter(x -> x > 0).count();
-            System.out.printf(Locale.ROOT, "%s: %d frames, paint p50 %.2f ms, p99 %.2f ms (%.2fx / %.2fx the blit's p99);"
+            System.out.printf(Locale.ROOT, "%s: %d frames, paint p50 %.2f ms, p99 %.2f ms (%.2fx the blit's p50 / %.2fx its p99);"
                             + " unfilled pixels: max %d, frames with any %d%n", name, f.length,
                     percentile(f, 50) / 1e6, percentile(f, 99) / 1e6, percentile(f, 50) / 1e6 / blitP50,
                     percentile(f, 99) / 1e6 / blitP99, Arrays.stream(u).max().orElse(0), framesWithHoles);
+            System.out.printf(Locale.ROOT, "  of which the copy onto Swing's surface: p50 %.2f ms, p99 %.2f ms%n",
+                    percentile(toScreen, 50) / 1e6, percentile(toScreen, 99) / 1e6);
+            byPart.forEach((part, times) -> {
+                long[] t = times.stream().mapToLong(Long::longValue).toArray();
+                System.out.printf(Locale.ROOT, "  %-16s %4d frames, p50 %.2f ms, p99 %.2f ms (%.2fx / %.2fx), max %.2f ms%n",
+                        part, t.length, percentile(t, 50) / 1e6, percentile(t, 99) / 1e6,
+                        percentile(t, 50) / 1e6 / blitP50, percentile(t, 99) / 1e6 / blitP99,
+                        Arrays.stream(t).max().orElse(0) / 1e6);
+            });
         }
+        Edt.call(() -> {
+            pane.layers().remove(anchor); // switches are timed without it
+            return null;
+        });
+        pipeline.addListener((key, owned) -> {
+            long now = System.nanoTime();
+            landings.add(new long[] {key.slideId(), now});
+            landedKeys.putIfAbsent(key, now);
+        });
         // slide switches through the library: first visits are cold, second visits L2-warm
         List<Path> slides = SlideFolder.list(library);
-        List<Double> cold = new ArrayList<>();
-        List<Double> warm = new ArrayList<>();
-        for (Path s : slides) {
-            cold.add(switchTo(w, s));
+        List<Switch> cold = new ArrayList<>();
+        List<Switch> warm = new ArrayList<>();
+        try (VisibleDecode decode = new VisibleDecode(pipeline.decoder(), Runtime.getRuntime().availableProcessors())) {
+            setPhase("switch cold");
+            for (Path s : slides) {
+                cold.add(switchTo(w, s, decode));
+            }
+            setPhase("switch warm");
+            for (Path s : slides) {
+                pipeline.clearDecoded(); // L1 gone, L2 kept: what an evicted-but-preloaded slide is
+                warm.add(switchTo(w, s, decode));
+            }
         }
-        for (Path s : slides) {
-            pipeline.clearDecoded(); // L1 gone, L2 kept: what an evicted-but-preloaded slide is
-            warm.add(switchTo(w, s));
+        report("cold", cold);
+        report("L2-warm", warm);
+        System.out.printf(Locale.ROOT, "switch to sharp: L2-warm mean / cold mean %.2f%n",
+                Switch.mean(warm, Switch::sharpMs) / Switch.mean(cold, Switch::sharpMs));
+        List<EdtStalls.Stall> seen = stalls.stalls();
+        System.out.printf(Locale.ROOT, "EDT events over %d ms: %d (%d of them still over after GC pauses and CPU waits)%n",
+                EdtStalls.LIMIT_MS, seen.size(), seen.stream().filter(EdtStalls.Stall::ours).count());
+        java.util.Map<String, Long> byPhase = new java.util.LinkedHashMap<>();
+        for (EdtStalls.Stall st : seen) {
+            byPhase.merge(st.phase(), 1L, Long::sum);
         }
-        double coldMean = cold.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        double warmMean = warm.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        System.out.printf(Locale.ROOT, "switch to sharp, %d slides: cold mean %.1f ms %s; L2-warm mean %.1f ms %s;"
-                + " ratio %.2f%n", slides.size(), coldMean, fmt(cold), warmMean, fmt(warm), warmMean / coldMean);
+        System.out.println("  per part of the run: " + byPhase);
+        if (Boolean.getBoolean("panzoom.stacks")) {
+            seen.forEach(st -> System.out.println(st.describe()));
+        }
+        stalls.close();
         Edt.call(() -> {
             w.dispose();
             return null;
@@ -115,28 +222,78 @@ public final class PanZoomRun {
         pipeline.close();
     }
 
-    private static String fmt(List<Double> xs) {
-        return xs.stream().map(x -> String.format(Locale.ROOT, "%.0f", x)).toList().toString();
+    /**
+     * One slide switch: from asking for the slide to its first frame with cover on it and to its
+     * first sharp frame, and the time the decoder alone takes for that view's visible tiles.
+     */
+    record Switch(String slide, double shownMs, double firstFrameMs, double sharpMs, double decodeMs, int tiles,
+                  double firstTileMs, double lastVisibleTileMs) {
+        static double mean(List<Switch> xs, java.util.function.ToDoubleFunction<Switch> f) {
+            return xs.stream().mapToDouble(f).average().orElse(0);
+        }
+    }
+
+    private static void report(String what, List<Switch> xs) {
+        System.out.printf(Locale.ROOT, "switch %s, %d slides: first frame of the slide mean %.1f ms, first with cover %.1f ms,"
+                        + " sharp mean %.1f ms, visible tiles' decode mean %.1f ms, sharp / decode mean of ratios %.2f (max %.2f);"
+                        + " first tile in L1 mean %.1f ms, last visible tile in L1 mean %.1f ms%n",
+                what, xs.size(), Switch.mean(xs, Switch::shownMs), Switch.mean(xs, Switch::firstFrameMs), Switch.mean(xs, Switch::sharpMs), Switch.mean(xs, Switch::decodeMs),
+                Switch.mean(xs, x -> x.sharpMs() / x.decodeMs()),
+                xs.stream().mapToDouble(x -> x.sharpMs() / x.decodeMs()).max().orElse(0),
+                Switch.mean(xs, Switch::firstTileMs), Switch.mean(xs, Switch::lastVisibleTileMs));
+        for (Switch x : xs) {
+            System.out.printf(Locale.ROOT, "  %-28s first frame %6.1f ms, with cover %6.1f ms, sharp %6.1f ms,"
+                            + " decode %2d tiles %5.1f ms, ratio %.2f; first tile in L1 %6.1f ms, last visible %6.1f ms%n",
+                    x.slide(), x.shownMs(), x.firstFrameMs(), x.sharpMs(), x.tiles(), x.decodeMs(), x.sharpMs() / x.decodeMs(),
+                    x.firstTileMs(), x.lastVisibleTileMs());
+        }
+    }
+
+    private void setPhase(String name) {
+        Edt.call(() -> {
+            phase = name;
+            return null;
+        });
+        stalls.phase(name);
     }
 
     /** Called on the EDT after each real frame: counts pixels the frame left unfilled. */
     private void onFrame(long nanos) {
-        frameNanos.add(nanos);
+        long t0 = System.nanoTime();
+        frameNanos.computeIfAbsent(phase, k -> new ArrayList<>()).add(nanos);
+        blitNanos.add(pane.lastBlitNanos());
+        if (switchTarget != null && pane.slide() != null && pane.slide().path().equals(switchTarget)
+                && pane.lastPlan() != null) {
+            if (switchShown == 0) {
+                switchShown = t0;
+            }
+            if (switchFirstFrame == 0 && (pane.lastPlan().base() != null || !pane.lastPlan().tiles().isEmpty())) {
+                switchFirstFrame = t0;
+            }
+            if (switchSharp == 0 && pane.lastPlan().complete() && pane.lastPlan().level() >= 0) {
+                switchSharp = t0;
+            }
+        }
+        if (phase.startsWith("switch")) {
+            stalls.exclude(System.nanoTime() - t0);
+            return; // switches are timed, not checked for holes
+        }
+        countUnfilled();
+        stalls.exclude(System.nanoTime() - t0);
+    }
+
+    /** Counts the sentinel pixels of the frame just shown that lie on the slide (outside it the background is expected). */
+    private void countUnfilled() {
         int w = pane.getWidth();
         int h = pane.getHeight();
-        if (probe == null || probe.getWidth() != w || probe.getHeight() != h) {
-            probe = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        }
-        Graphics2D g = probe.createGraphics();
-        pane.paintSlide(g, w, h, 1);
-        g.dispose();
-        // count sentinel pixels that lie on the slide (outside it the background is expected)
+        BufferedImage probe = pane.frameImage();
         ViewState v = pane.view();
         var t = v.slideToScreen(w, h);
         var info = pane.slide().info();
         Rectangle2D onScreen = t.createTransformedShape(new Rectangle2D.Double(0, 0, info.width(), info.height()))
                 .getBounds2D().createIntersection(new Rectangle2D.Double(0, 0, w, h));
         int[] px = ((DataBufferInt) probe.getRaster().getDataBuffer()).getData();
+        w = probe.getWidth(); // device pixels; the probe runs at device scale 1
         long holes = 0;
         int sentinel = SENTINEL.getRGB() & 0xFFFFFF;
         for (int y = (int) Math.ceil(onScreen.getMinY()) + 1; y < (int) onScreen.getMaxY() - 1; y++) {
@@ -156,17 +313,92 @@ public final class PanZoomRun {
         waitFor(() -> pane.lastPlan() != null && pane.lastPlan().complete(), "sharp " + slide);
     }
 
-    /** Time from asking for a slide to a fully sharp viewport, in ms. */
-    private double switchTo(MainWindow w, Path slide) {
-        long t0 = System.nanoTime();
-        Edt.call(() -> w.open(slide));
-        waitFor(() -> pane.slide() != null && pane.slide().path().equals(slide.toAbsolutePath().normalize())
-                && pane.lastPlan() != null && pane.lastPlan().complete() && pane.lastPlan().level() >= 0, "switch " + slide);
-        return (System.nanoTime() - t0) / 1e6;
+    /** Opens a slide and times its first cover frame and first sharp frame; then times decoding its visible tiles. */
+    private Switch switchTo(MainWindow w, Path slide, VisibleDecode decode) throws Exception {
+        Path target = slide.toAbsolutePath().normalize();
+        landings.clear();
+        landedKeys.clear();
+        Edt.call(() -> {
+            switchTarget = target;
+            switchShown = 0;
+            switchFirstFrame = 0;
+            switchSharp = 0;
+            switchAsked = System.nanoTime();
+            w.open(slide);
+            return null;
+        });
+        waitFor(() -> switchSharp != 0, "switch " + slide);
+        double shown = (switchShown - switchAsked) / 1e6;
+        double first = (switchFirstFrame - switchAsked) / 1e6;
+        double sharp = (switchSharp - switchAsked) / 1e6;
+        var visible = Edt.call(() -> {
+            switchTarget = null;
+            var vp = SlideRenderer.viewport(pane.view(), pane.getWidth(), pane.getHeight(), 1, 0, 0, 0);
+            return new org.tilescope.engine.view.TileScheduler(pipeline(), pane.slide()).visibleTiles(vp);
+        });
+        double decodeMs = decode.millis(target, visible);
+        // when the new slide's tiles landed in L1: the first, and the last of those the view shows
+        long slideId = Edt.call(() -> pane.slide().id());
+        java.util.Set<org.tilescope.engine.cache.TileKey> wanted = new java.util.HashSet<>(visible);
+        long firstTile = Long.MAX_VALUE;
+        long lastVisible = 0;
+        for (long[] landing : landings) {
+            if (landing[0] == slideId) {
+                firstTile = Math.min(firstTile, landing[1]);
+            }
+        }
+        for (var e : landedKeys.entrySet()) {
+            if (wanted.contains(e.getKey())) {
+                lastVisible = Math.max(lastVisible, e.getValue());
+            }
+        }
+        landings.clear();
+        landedKeys.clear();
+        return new Switch(String.valueOf(target.getFileName()), shown, first, sharp, decodeMs, visible.size(),
+                firstTile == Long.MAX_VALUE ? Double.NaN : (firstTile - switchAsked) / 1e6,
+                lastVisible == 0 ? Double.NaN : (lastVisible - switchAsked) / 1e6);
+    }
+
+    /**
+     * Screenshots of the whole screen in the middle of a fling, at a zoom whose tiles are scaled
+     * down and at one that magnifies them, for looking at seams and stale strips
+     * ({@code import -window root}, ImageMagick).
+     */
+    private void screenshotsMidPan(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        for (double ds : new double[] {1.37, 0.4}) {
+            Edt.call(() -> {
+                pane.setDownsample(ds);
+                return null;
+            });
+            settle();
+            Edt.call(() -> {
+                pane.fling(2500, 1200);
+                return null;
+            });
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
+            Path png = dir.resolve(String.format(Locale.ROOT, "mid-pan-ds%.2f.png", ds));
+            Process p = new ProcessBuilder("import", "-window", "root", png.toString()).inheritIO().start();
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("import -window root failed for " + png);
+            }
+            System.out.println("screenshot mid-pan at downsample " + ds + ": " + png);
+            waitFor(() -> !pane.isFlinging(), "fling to stop");
+        }
+    }
+
+    /** Slide id and time of every tile that landed in L1 during a switch (pipeline threads add). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<long[]> landings = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ConcurrentHashMap<org.tilescope.engine.cache.TileKey, Long> landedKeys =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private TilePipeline pipeline() {
+        return pane.pipeline();
     }
 
     /** The fixed path: fit, 1:1, four flings, zoom in to 40x (1:1 x 4 when no magnification) and out. */
-    private void script() {
+    private void script(String name) {
+        setPhase("pan " + name);
         Edt.call(() -> {
             pane.fit();
             return null;
@@ -185,26 +417,28 @@ public final class PanZoomRun {
             });
             waitFor(() -> !pane.isFlinging(), "fling to stop");
         }
-        // zoom out to fit and back in to 4 screen px per slide px (40x on a 10x-per-pixel scale), frame by frame
+        // zoom out to fit and back in to 4 screen px per slide px (40x on a 10x-per-pixel scale), frame by frame;
+        // not paintImmediately, which painted each step twice (its own frame and the queued repaint's)
+        setPhase("zoom " + name);
         for (int i = 0; i < 40; i++) {
             Edt.call(() -> {
                 pane.zoomBy(1 / 1.15);
-                pane.paintImmediately(0, 0, pane.getWidth(), pane.getHeight());
                 return null;
             });
+            Edt.call(() -> null); // queued behind the repaint: the step's frame is painted, once, as a wheel step's is
         }
         for (int i = 0; i < 50; i++) {
             Edt.call(() -> {
                 pane.zoomBy(1.15);
-                pane.paintImmediately(0, 0, pane.getWidth(), pane.getHeight());
                 return null;
             });
+            Edt.call(() -> null); // queued behind the repaint: the step's frame is painted, once, as a wheel step's is
         }
         settle();
     }
 
     private void settle() {
-        waitFor(() -> pane.lastPlan() != null && pane.lastPlan().complete(), "the view to sharpen");
+        waitFor(pane::frameFinished, "the view to sharpen and smooth");
     }
 
     private static void waitFor(BooleanSupplier c, String what) {
@@ -219,12 +453,7 @@ public final class PanZoomRun {
 
     /** A plain full-window blit of a prepared image, painted through Swing like the pane. */
     private static long[] blit(int w, int h, int frames) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                img.setRGB(x, y, (x * 31 + y * 17) & 0xFFFFFF);
-            }
-        }
+        BufferedImage img = pattern(w, h);
         long[] times = new long[frames];
         int[] n = {0};
         JComponent c = new JComponent() {
@@ -257,6 +486,16 @@ public final class PanZoomRun {
             return null;
         });
         return Arrays.copyOf(times, n[0]);
+    }
+
+    private static BufferedImage pattern(int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.setRGB(x, y, (x * 31 + y * 17) & 0xFFFFFF);
+            }
+        }
+        return img;
     }
 
     static double percentile(long[] xs, double p) {

@@ -24,13 +24,15 @@ public final class TilePainter {
 
     /**
      * Paints the plan. When every wanted tile is sharp the thumbnail and cover layers are
-     * skipped: they would be painted over. With {@code smooth} false the chosen level is drawn
-     * nearest-neighbour (for frames in motion, where bilinear costs several times more and the
-     * difference is not seen); coarser layers, which are magnified, are always bilinear.
+     * skipped: they would be painted over. With {@code smooth} false every layer is drawn
+     * nearest-neighbour: for frames in motion (a pan, a zoom step, the first frames of a slide),
+     * where bilinear costs several times more per pixel and the difference is not seen; the view
+     * is drawn smooth once it rests.
      */
     public static void paint(Graphics2D g, PaintPlan plan, boolean smooth) {
         Object oldInterp = g.getRenderingHint(RenderingHints.KEY_INTERPOLATION);
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, smooth ? RenderingHints.VALUE_INTERPOLATION_BILINEAR
+                : RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
         AffineTransform at = g.getTransform();
         boolean complete = plan.complete();
         try {
@@ -39,15 +41,8 @@ public final class TilePainter {
                 g.drawImage(plan.base(), 0, 0, null);
                 g.setTransform(at);
             }
-            boolean fineMode = false;
             for (PaintPlan.PaintTile p : plan.tiles()) {
-                if (p.key().level() == plan.level()) {
-                    if (!fineMode && !smooth) {
-                        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION,
-                                RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
-                    }
-                    fineMode = true;
-                } else if (complete) {
+                if (p.key().level() != plan.level() && complete) {
                     continue;
                 }
                 paintTile(g, p.tile(), p.downsample());
