@@ -13,7 +13,8 @@ import java.util.stream.Stream;
  * {@code scripts/decode-vs-tjbench.sh} can hand tjbench exactly the tiles JMH decoded. Only
  * full-size tiles (256x256 or 512x512): edge tiles are smaller and would flatter tiles/s.
  *
- * <p>Run as a program it prints the chosen paths, one a line: {@code DecodeTiles 256}.
+ * <p>Run as a program it prints the chosen paths, one a line: {@code DecodeTiles 256 [COUNT]}
+ * ({@value #COUNT} by default; {@code scripts/decode-vs-tjcycle.sh} asks for 100).
  */
 public final class DecodeTiles {
     /** Enough to defeat the branch predictor and caches learning one tile, few enough to preload. */
@@ -27,17 +28,23 @@ public final class DecodeTiles {
     }
 
     public static void main(String[] args) {
-        if (args.length != 1) {
-            System.err.println("usage: DecodeTiles 256|512");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: DecodeTiles 256|512 [COUNT]");
             System.exit(2);
         }
-        for (Tile t : pick(Integer.parseInt(args[0]))) {
+        int count = args.length == 2 ? Integer.parseInt(args[1]) : COUNT;
+        for (Tile t : pick(Integer.parseInt(args[0]), count)) {
             System.out.println(t.path().toAbsolutePath());
         }
     }
 
     /** {@value #COUNT} tiles of the given size, spread evenly over all candidates. */
     public static List<Tile> pick(int size) {
+        return pick(size, COUNT);
+    }
+
+    /** {@code count} different tiles of the given size, spread evenly over all candidates (sorted by path). */
+    public static List<Tile> pick(int size, int count) {
         List<Path> candidates = new ArrayList<>();
         Path corpus = corpus();
         try {
@@ -65,12 +72,12 @@ public final class DecodeTiles {
                     full.add(new Tile(p, b));
                 }
             }
-            if (full.size() < COUNT) {
+            if (full.size() < count) {
                 throw new IllegalStateException("only " + full.size() + " full " + size + " px tiles under " + corpus);
             }
-            List<Tile> picked = new ArrayList<>(COUNT);
-            for (int i = 0; i < COUNT; i++) {
-                picked.add(full.get((int) ((long) i * full.size() / COUNT)));
+            List<Tile> picked = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                picked.add(full.get((int) ((long) i * full.size() / count)));
             }
             return picked;
         } catch (IOException e) {
