@@ -38,46 +38,74 @@ public final class DecodeTiles {
         }
     }
 
-    /** {@value #COUNT} tiles of the given size, spread evenly over all candidates. */
+    /** {@value #COUNT} tiles of the given size, as {@link #pick(int, int)}. */
     public static List<Tile> pick(int size) {
         return pick(size, COUNT);
     }
 
-    /** {@code count} different tiles of the given size, spread evenly over all candidates (sorted by path). */
+    /**
+     * {@code count} different tiles of the given size: an equal share from each candidate folder
+     * (a folder with fewer full tiles gives all it has and the others make up the rest), spread
+     * evenly over each folder's tiles sorted by name. 256 px: the {@code 12/} level of every
+     * {@code library/*_files} slide; 512 px: the fastpath slide's {@code tiles_files/4/} and, when
+     * present, {@code /tmp/tilescope-big/big_512_files/16/} (-Dtilescope.big).
+     */
     public static List<Tile> pick(int size, int count) {
-        List<Path> candidates = new ArrayList<>();
+        List<Path> folders = new ArrayList<>();
         Path corpus = corpus();
         try {
             if (size == 256) {
                 // Deep Zoom, tile 254 + overlap 1 on both sides: interior tiles are 256x256.
                 try (Stream<Path> slides = Files.list(corpus.resolve("library"))) {
                     for (Path dir : slides.filter(p -> p.getFileName().toString().endsWith("_files")).sorted().toList()) {
-                        candidates.addAll(jpegs(dir.resolve("12")));
+                        folders.add(dir.resolve("12"));
                     }
                 }
             } else if (size == 512) {
-                candidates.addAll(jpegs(corpus.resolve("fastpath/C24-0402_stomach_HE_tiles.fastpath/tiles_files/4")));
+                folders.add(corpus.resolve("fastpath/C24-0402_stomach_HE_tiles.fastpath/tiles_files/4"));
                 Path big = Path.of(System.getProperty("tilescope.big", "/tmp/tilescope-big")).resolve("big_512_files/16");
                 if (Files.isDirectory(big)) {
-                    candidates.addAll(jpegs(big));
+                    folders.add(big);
                 }
             } else {
                 throw new IllegalArgumentException("tile size must be 256 or 512, not " + size);
             }
-            List<Tile> full = new ArrayList<>();
-            for (Path p : candidates) {
-                byte[] b = Files.readAllBytes(p);
-                int[] wh = jpegSize(b);
-                if (wh[0] == size && wh[1] == size) {
-                    full.add(new Tile(p, b));
+            List<List<Tile>> full = new ArrayList<>();
+            int available = 0;
+            for (Path dir : folders) {
+                List<Tile> inFolder = new ArrayList<>();
+                for (Path p : jpegs(dir)) {
+                    byte[] b = Files.readAllBytes(p);
+                    int[] wh = jpegSize(b);
+                    if (wh[0] == size && wh[1] == size) {
+                        inFolder.add(new Tile(p, b));
+                    }
                 }
+                full.add(inFolder);
+                available += inFolder.size();
             }
-            if (full.size() < count) {
-                throw new IllegalStateException("only " + full.size() + " full " + size + " px tiles under " + corpus);
+            if (available < count) {
+                throw new IllegalStateException("only " + available + " full " + size + " px tiles under " + corpus);
+            }
+            // shares: the smallest folders first, each the lesser of what it has and an equal part of what is left
+            int[] share = new int[folders.size()];
+            List<Integer> bySize = new ArrayList<>();
+            for (int i = 0; i < folders.size(); i++) {
+                bySize.add(i);
+            }
+            bySize.sort((a, b) -> Integer.compare(full.get(a).size(), full.get(b).size()));
+            int left = count;
+            for (int k = 0; k < bySize.size(); k++) {
+                int i = bySize.get(k);
+                share[i] = Math.min(full.get(i).size(), Math.ceilDiv(left, bySize.size() - k));
+                left -= share[i];
             }
             List<Tile> picked = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                picked.add(full.get((int) ((long) i * full.size() / count)));
+            for (int i = 0; i < folders.size(); i++) {
+                List<Tile> f = full.get(i);
+                for (int j = 0; j < share[i]; j++) {
+                    picked.add(f.get((int) ((long) j * f.size() / share[i])));
+                }
             }
             return picked;
         } catch (IOException e) {
