@@ -13,7 +13,8 @@
 # Per round: tjcycle (flags 0, as the issue's anchor), tjcycle with the engine's flags
 # (TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS), the engine with pooled pixel arrays (what the
 # pipeline does) and with a new array per tile. Ratios are per round (engine / tjcycle of the
-# same round), then the median over the rounds.
+# same round), then the median over the rounds; both per wall second and per CPU second of the
+# process (the GC's and JIT's too), the steadier figure when other processes share the cores.
 #
 # Needs: the benchmarks jar (./mvnw -q -pl engine,benchmarks -am package -DskipTests), a JDK 25
 # (JAVA_HOME or java on PATH), gcc and turbojpeg.h (Debian: gcc libturbojpeg0-dev), awk.
@@ -46,10 +47,11 @@ if ! gcc -O2 -o "$work/tjcycle" benchmarks/tjcycle/tjcycle.c -lturbojpeg 2> "$wo
 fi
 
 jvm=( "$java" --enable-native-access=ALL-UNNAMED -Xmx4g -Dtilescope.corpus="$corpus" -Dtilescope.big="$big" -cp "$jar" )
-rate() { awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^tiles\/s/) print $(i - 1) }'; }
+# "N tiles/s, M tiles/cpu-s" -> "N M"
+rates() { awk '{ for (i = 2; i <= NF; i++) { if ($i ~ /^tiles\/s/) w = $(i - 1); if ($i ~ /^tiles\/cpu-s/) c = $(i - 1) } } END { print w + 0, c + 0 }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { print a / b }'; }
 
-declare -A result
 for size in 256 512; do
     list="$work/tiles-$size.txt"
     "${jvm[@]}" org.tilescope.benchmarks.DecodeTiles "$size" "$count" > "$list"
@@ -57,29 +59,26 @@ for size in 256 512; do
     echo "== $size px: ${#files[@]} different tiles, ${seconds} s per run, $rounds rounds =="
     # where the tiles came from: their folders and how many from each
     xargs -n1 dirname < "$list" | sort | uniq -c | sed 's/^/   /'
-    : > "$work/ratio-$size-pooled"; : > "$work/ratio-$size-allocating"; : > "$work/ratio-$size-flags"
     for r in $(seq 1 "$rounds"); do
-        c=$("$work/tjcycle" -s "$seconds" "${files[@]}" | rate)
-        cf=$("$work/tjcycle" -s "$seconds" -f "$engine_flags" "${files[@]}" | rate)
-        jp=$("${jvm[@]}" org.tilescope.benchmarks.DecodeCycle "$seconds" pooled "$list" | tee -a "$work/java.log" | rate)
-        ja=$("${jvm[@]}" org.tilescope.benchmarks.DecodeCycle "$seconds" allocating "$list" | rate)
-        printf '   round %d: tjcycle %s, tjcycle engine flags %s, engine pooled %s, engine allocating %s tiles/s\n' \
-            "$r" "$c" "$cf" "$jp" "$ja"
-        awk -v a="$jp" -v b="$c" 'BEGIN { print a / b }' >> "$work/ratio-$size-pooled"
-        awk -v a="$ja" -v b="$c" 'BEGIN { print a / b }' >> "$work/ratio-$size-allocating"
-        awk -v a="$cf" -v b="$c" 'BEGIN { print a / b }' >> "$work/ratio-$size-flags"
-        echo "$c" >> "$work/c-$size"; echo "$jp" >> "$work/jp-$size"; echo "$ja" >> "$work/ja-$size"
+        read -r c c_cpu < <("$work/tjcycle" -s "$seconds" "${files[@]}" | rates)
+        read -r cf cf_cpu < <("$work/tjcycle" -s "$seconds" -f "$engine_flags" "${files[@]}" | rates)
+        read -r jp jp_cpu < <("${jvm[@]}" org.tilescope.benchmarks.DecodeCycle "$seconds" pooled "$list" 2>/dev/null \
+            | tee -a "$work/java.log" | rates)
+        read -r ja ja_cpu < <("${jvm[@]}" org.tilescope.benchmarks.DecodeCycle "$seconds" allocating "$list" 2>/dev/null | rates)
+        printf '   round %d tiles/s (per cpu-s): tjcycle %s (%s), tjcycle engine flags %s (%s), engine pooled %s (%s), engine allocating %s (%s)\n' \
+            "$r" "$c" "$c_cpu" "$cf" "$cf_cpu" "$jp" "$jp_cpu" "$ja" "$ja_cpu"
+        echo "$c $c_cpu $jp $ja $(ratio "$jp" "$c") $(ratio "$ja" "$c") $(ratio "$cf" "$c") $(ratio "$jp_cpu" "$c_cpu") $(ratio "$ja_cpu" "$c_cpu") $(ratio "$cf_cpu" "$c_cpu")" >> "$work/rounds-$size"
     done
     tail -1 "$work/java.log" | sed 's/^/   last pooled run: /'
-    result[$size]=$(printf '%s %s %s %s %s %s' "$(median < "$work/c-$size")" "$(median < "$work/jp-$size")" \
-        "$(median < "$work/ja-$size")" "$(median < "$work/ratio-$size-pooled")" \
-        "$(median < "$work/ratio-$size-allocating")" "$(median < "$work/ratio-$size-flags")")
 done
 
 echo
 echo "== one thread, a different tile every call: medians over $rounds rounds (higher is better) =="
-printf '%-6s %14s %14s %14s %12s %12s %14s\n' size "tjcycle" "engine pooled" "engine alloc" "pooled/tj" "alloc/tj" "tj flags/tj"
+echo "(wall: tiles per second of wall time; cpu: tiles per second of the process's CPU time, steadier on a shared machine)"
+printf '%-5s %9s %9s %9s %11s %11s %12s %11s %11s %12s\n' size tjcycle "eng pool" "eng alloc" "pool/tj" "alloc/tj" "tjflags/tj" \
+    "pool/tj cpu" "alloc/tj cpu" "tjflags cpu"
 for size in 256 512; do
-    read -r c jp ja rp ra rf <<< "${result[$size]}"
-    printf '%-6s %14.1f %14.1f %14.1f %11.2fx %11.2fx %13.2fx\n' "$size" "$c" "$jp" "$ja" "$rp" "$ra" "$rf"
+    col() { awk -v k="$1" '{ print $k }' "$work/rounds-$size" | median; }
+    printf '%-5s %9.1f %9.1f %9.1f %10.2fx %10.2fx %11.2fx %10.2fx %10.2fx %11.2fx\n' "$size" "$(col 1)" "$(col 3)" "$(col 4)" \
+        "$(col 5)" "$(col 6)" "$(col 7)" "$(col 8)" "$(col 9)" "$(col 10)"
 done

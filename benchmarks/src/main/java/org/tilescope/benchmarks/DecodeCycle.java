@@ -2,6 +2,7 @@ package org.tilescope.benchmarks;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +28,9 @@ import org.tilescope.engine.slide.PixelRect;
  * allocating: a new array per tile (the decoder's plain {@code decode}). Untimed first: one pass
  * over the files, then decoding for {@value #WARM_UP_SECONDS} s so the JIT has compiled the loop
  * (tjcycle needs no JIT and does one untimed pass).
- * Prints one line: "decodecycle: MODE, FILES files, DECODES decodes in SECS s, RATE tiles/s, ...".
+ * Prints one line: "decodecycle: DECODER MODE, FILES files, DECODES decodes in SECS s, RATE tiles/s,
+ * CPURATE tiles/cpu-s, ...", the second rate over the process's CPU time (this thread, the GC, the
+ * JIT, the recycler), as tjcycle prints it.
  */
 public final class DecodeCycle {
     static final int KEPT = 16;
@@ -57,21 +60,28 @@ public final class DecodeCycle {
         DecodedTile[] kept = new DecodedTile[KEPT];
         Cycle warm = run(decoder, buffers, tiles, kept, WARM_UP_SECONDS, true);
         Cycle c = run(decoder, buffers, tiles, kept, seconds, false);
-        System.out.printf(Locale.ROOT, "decodecycle: %s %s, %d files, %d decodes in %.3f s, %.1f tiles/s%s%n",
+        System.out.printf(Locale.ROOT, "decodecycle: %s %s, %d files, %d decodes in %.3f s, %.1f tiles/s, %.1f tiles/cpu-s%s%n",
                 decoder.name(), args[1], tiles.size(), c.decodes(), c.seconds(), c.decodes() / c.seconds(),
+                c.decodes() / c.cpuSeconds(),
                 buffers == null ? "" : ", pool " + buffers.counts());
         if (warm.decodes() == 0) {
             throw new IllegalStateException("no decode in the warm-up");
         }
     }
 
-    private record Cycle(long decodes, double seconds) {
+    private record Cycle(long decodes, double seconds, double cpuSeconds) {
+    }
+
+    private static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
     }
 
     private static Cycle run(TileDecoder decoder, PixelBuffers buffers, List<byte[]> tiles, DecodedTile[] kept,
                              double seconds, boolean firstPassInFull) throws IOException {
         long decodes = 0;
         int i = 0;
+        double cpuStart = processCpuSeconds();
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         long now;
@@ -85,6 +95,6 @@ public final class DecodeCycle {
             i = i + 1 == tiles.size() ? 0 : i + 1;
             now = System.nanoTime();
         } while (now < end || (firstPassInFull && decodes < tiles.size()));
-        return new Cycle(decodes, (now - start) / 1e9);
+        return new Cycle(decodes, (now - start) / 1e9, processCpuSeconds() - cpuStart);
     }
 }

@@ -24,8 +24,10 @@ import org.tilescope.engine.slide.SlideInfo;
  * file, the OS page cache warm, and decode) and {@code l2warm} (L1 emptied: decode only).
  *
  * <pre>
- * DecodeScaling SLIDE_NAME THREADS ROUNDS     e.g. DecodeScaling big.tif 2 12
+ * DecodeScaling SLIDE_NAME THREADS ROUNDS [pool]    e.g. DecodeScaling big.tif 2 12
  * </pre>
+ * With {@code pool}, it compares instead one decode thread with the pixel pool and without
+ * ({@value TilePipeline#PIXEL_POOL_PROPERTY}=off), THREADS being ignored.
  * A sample is the mean over {@value #SPOTS} spots, each viewport made sharp before the next is
  * asked for. Prints the median of the samples, in milliseconds per viewport, for 1 and THREADS
  * decode threads, the speed-up
@@ -40,25 +42,28 @@ public final class DecodeScaling {
     private DecodeScaling() {
     }
 
-    /** One pipeline with its decode threads, and the spots it has made sharp. */
-    private record Setup(int threads, TilePipeline pipeline, SlideHandle handle) {
+    /** One pipeline with its decode threads, and what it is called in the output. */
+    private record Setup(String name, TilePipeline pipeline, SlideHandle handle) {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: DecodeScaling SLIDE_NAME THREADS ROUNDS   (SLIDE_NAME in " +
+        if (args.length != 3 && !(args.length == 4 && args[3].equals("pool"))) {
+            System.err.println("usage: DecodeScaling SLIDE_NAME THREADS ROUNDS [pool]   (SLIDE_NAME in " +
                     "-Dtilescope.big, default /tmp/tilescope-big)");
             System.exit(2);
         }
         String slide = args[0];
         int threads = Integer.parseInt(args[1]);
         int rounds = Integer.parseInt(args[2]);
+        boolean poolAb = args.length == 4;
         List<Setup> setups = new ArrayList<>();
-        for (int t : new int[] {1, threads}) {
+        for (int k = 0; k < 2; k++) {
+            int t = poolAb || k == 0 ? 1 : threads;
+            System.setProperty(TilePipeline.PIXEL_POOL_PROPERTY, poolAb && k == 1 ? "off" : "on");
             TilePipeline p = new TilePipeline(new CacheSizes(256L << 20, 256L << 20), TileDecoder.standard(), t, 8, 32);
             SlideHandle h = p.open(BenchInputs.big(slide));
             h.ready().get(60, TimeUnit.SECONDS);
-            setups.add(new Setup(t, p, h));
+            setups.add(new Setup(poolAb ? (k == 0 ? "pool" : "no pool") : t + (t == 1 ? " thread" : " threads"), p, h));
         }
         System.out.printf(Locale.ROOT, "%s, level 0, %dx%d viewport, decoder %s, %d cores, %d rounds%n", slide,
                 SCREEN_W, SCREEN_H, TileDecoder.standard().name(), Runtime.getRuntime().availableProcessors(), rounds);
@@ -94,9 +99,10 @@ public final class DecodeScaling {
             }
             double one = median(ms[0]);
             double n = median(ms[1]);
-            System.out.printf(Locale.ROOT, "%-7s %d tiles: 1 thread %.1f ms, %d threads %.1f ms (medians), speed-up %.2fx "
-                            + "(goal %.2fx), GC paused %.1f%% / %.1f%% of the time%n", state, tiles, one, threads, n, one / n,
-                    0.85 * threads, 100.0 * gcMs[0] / wallMs[0], 100.0 * gcMs[1] / wallMs[1]);
+            System.out.printf(Locale.ROOT, "%-7s %d tiles: %s %.1f ms, %s %.1f ms (medians), speed-up %.2fx%s, "
+                            + "GC paused %.1f%% / %.1f%% of the time%n", state, tiles, setups.get(0).name(), one,
+                    setups.get(1).name(), n, one / n, poolAb ? "" : String.format(Locale.ROOT, " (goal %.2fx)", 0.85 * threads),
+                    100.0 * gcMs[0] / wallMs[0], 100.0 * gcMs[1] / wallMs[1]);
         }
         for (Setup s : setups) {
             s.pipeline().close();

@@ -62,6 +62,11 @@ public final class TilePipeline implements AutoCloseable {
     static final long[] RETRY_DELAYS_MS = {50, 200, 800};
     /** How long a tile whose reads all failed transiently counts as failed before it is tried again. */
     static final long TRANSIENT_COOL_DOWN_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * {@code -Dtilescope.decode.pool=off}: every decode gets a new pixel array, as before there was
+     * a pool (benchmarks compare the two in one run). Read when a pipeline is made.
+     */
+    public static final String PIXEL_POOL_PROPERTY = "tilescope.decode.pool";
     /** Memory relief never shrinks a cache tier below this. */
     static final long MIN_TIER_BYTES = 16L << 20;
 
@@ -99,7 +104,7 @@ public final class TilePipeline implements AutoCloseable {
     public TilePipeline(CacheSizes sizes, TileDecoder decoder, int decodeThreads, int readsPerSlide, int maxOpenFiles) {
         this.sizes = sizes;
         this.decoder = decoder;
-        this.pixelBuffers = PixelBuffers.forCache(sizes.l1Bytes());
+        this.pixelBuffers = PixelBuffers.forCache("off".equals(System.getProperty(PIXEL_POOL_PROPERTY)) ? 0 : sizes.l1Bytes());
         this.l1 = Caffeine.newBuilder()
                 .maximumWeight(sizes.l1Bytes())
                 .weigher((TileKey k, DecodedTile t) -> t.weight())
@@ -737,7 +742,7 @@ public final class TilePipeline implements AutoCloseable {
             if (max > MIN_TIER_BYTES) {
                 long smaller = Math.max(MIN_TIER_BYTES, max / 2);
                 ev.setMaximum(smaller);
-                if (!l2Turn) {
+                if (!l2Turn && pixelBuffers.maximumBytes() > 0) {
                     pixelBuffers.cacheResized(smaller);
                 }
                 LOG.log(Level.WARNING, "heap {0}% full after a collection: {1} cache cut from {2} MB to {3} MB",
