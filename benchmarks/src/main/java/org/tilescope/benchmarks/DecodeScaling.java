@@ -30,14 +30,17 @@ import org.tilescope.engine.slide.SlideInfo;
  * ({@value TilePipeline#PIXEL_POOL_PROPERTY}=off), THREADS being ignored.
  * A sample is the mean over {@value #SPOTS} spots, each viewport made sharp before the next is
  * asked for. Prints the median of the samples, in milliseconds per viewport, for 1 and THREADS
- * decode threads, the speed-up
- * (goal: at least 0.85 x THREADS), and the share of the wall time the GC paused.
+ * decode threads, the speed-up (goal: at least 0.85 x THREADS), the share of the wall time the GC
+ * paused, and the process's CPU time per viewport: on a machine whose other processes take a core
+ * now and then, the wall-time speed-up says what the machine allowed, while equal CPU time per
+ * viewport on 1 and N threads says that the work itself did not grow (no contention, no extra GC).
  */
 public final class DecodeScaling {
     static final int SCREEN_W = 1920;
     static final int SCREEN_H = 1080;
     /** Viewport spots, as fractions of the slide: never the same tiles twice in a row. */
     static final int SPOTS = 8;
+    static final double WARM_UP_SECONDS = 8;
 
     private DecodeScaling() {
     }
@@ -68,13 +71,18 @@ public final class DecodeScaling {
         System.out.printf(Locale.ROOT, "%s, level 0, %dx%d viewport, decoder %s, %d cores, %d rounds%n", slide,
                 SCREEN_W, SCREEN_H, TileDecoder.standard().name(), Runtime.getRuntime().availableProcessors(), rounds);
         for (String state : List.of("l2warm", "cold")) {
-            // warm-up: every spot once per setup (JIT, page cache, thread start)
-            for (Setup s : setups) {
-                for (int spot = 0; spot < SPOTS; spot++) {
-                    request(s, prepare(s, spot, state));
+            // warm-up, every spot on every setup for WARM_UP_SECONDS: page cache, thread start, and
+            // the JIT, whose compiler threads otherwise take a core in the first seconds
+            long warmEnd = System.nanoTime() + (long) (WARM_UP_SECONDS * 1e9);
+            while (System.nanoTime() < warmEnd) {
+                for (Setup s : setups) {
+                    for (int spot = 0; spot < SPOTS; spot++) {
+                        request(s, prepare(s, spot, state));
+                    }
                 }
             }
             double[][] ms = new double[2][rounds];
+            double[][] cpuMs = new double[2][rounds];
             long[] gcMs = new long[2];
             double[] wallMs = new double[2];
             int tiles = 0;
@@ -84,16 +92,20 @@ public final class DecodeScaling {
                     int i = (r % 2 == 0) ? k : 1 - k;
                     // one sample: the viewport at every spot in turn, each made sharp before the next
                     double sample = 0;
+                    double cpuSample = 0;
                     for (int spot = 0; spot < SPOTS; spot++) {
                         int[] range = prepare(setups.get(i), spot, state);
                         long gc0 = gcMillis();
+                        double cpu0 = processCpuMillis();
                         long t0 = System.nanoTime();
                         tiles = request(setups.get(i), range);
                         double took = (System.nanoTime() - t0) / 1e6;
+                        cpuSample += processCpuMillis() - cpu0;
                         sample += took;
                         gcMs[i] += gcMillis() - gc0;
                     }
                     ms[i][r] = sample / SPOTS;
+                    cpuMs[i][r] = cpuSample / SPOTS;
                     wallMs[i] += sample;
                 }
             }
@@ -103,6 +115,9 @@ public final class DecodeScaling {
                             + "GC paused %.1f%% / %.1f%% of the time%n", state, tiles, setups.get(0).name(), one,
                     setups.get(1).name(), n, one / n, poolAb ? "" : String.format(Locale.ROOT, " (goal %.2fx)", 0.85 * threads),
                     100.0 * gcMs[0] / wallMs[0], 100.0 * gcMs[1] / wallMs[1]);
+            System.out.printf(Locale.ROOT, "        CPU of the process per viewport: %s %.1f ms, %s %.1f ms (medians): "
+                            + "%.2fx the work%n", setups.get(0).name(), median(cpuMs[0]), setups.get(1).name(),
+                    median(cpuMs[1]), median(cpuMs[1]) / median(cpuMs[0]));
         }
         for (Setup s : setups) {
             s.pipeline().close();
@@ -144,6 +159,11 @@ public final class DecodeScaling {
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         return all.size();
+    }
+
+    private static double processCpuMillis() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e6;
     }
 
     private static long gcMillis() {

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The real tiles the decode benchmark cycles through, chosen the same way every run so that
- * {@code scripts/decode-vs-tjbench.sh} can hand tjbench exactly the tiles JMH decoded. Only
+ * The real tiles the decode benchmarks cycle through, chosen the same way every run so that
+ * {@code scripts/decode-vs-tjcycle.sh} can hand tjcycle exactly the tiles the Java side decodes. Only
  * full-size tiles (256x256 or 512x512): edge tiles are smaller and would flatter tiles/s.
  *
  * <p>Run as a program it prints the chosen paths, one a line: {@code DecodeTiles 256 [COUNT]}

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
@@ -15,7 +14,6 @@ import java.io.IOException;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -27,12 +25,7 @@ class PixelBuffersTest {
     private static final int TILE_BYTES = TILE * TILE * 4;
 
     private static TileDecoder turbo() {
-        Optional<TileDecoder> turbo = TileDecoder.turbo();
-        if (turbo.isEmpty()) {
-            System.err.println("SKIPPED pooled decode test: " + DecoderSelection.turboStatus());
-        }
-        assumeTrue(turbo.isPresent(), () -> "libjpeg-turbo unavailable: " + DecoderSelection.turboStatus());
-        return turbo.get();
+        return TurboJpegDecoderTest.turbo();
     }
 
     private static int[] pixels(BufferedImage img) {
