@@ -55,11 +55,8 @@ echo "== OpenSlide read_region, same level-0 viewport, one thread =="
 echo "== JPEG decode, one thread, vs tjcycle (TurboJPEG in a C loop over the same tiles) =="
 TILESCOPE_CORPUS="$corpus" TILESCOPE_BIG="$big" benchmarks/scripts/decode-vs-tjcycle.sh
 
-echo "== decode scaling: a cold 1920x1080 viewport on 1 and 2 decode threads =="
-for slide in big.tif big_512.dzi; do
-  "$java" --enable-native-access=ALL-UNNAMED -Xmx4g -Dtilescope.big="$big" -cp benchmarks/target/benchmarks.jar \
-      org.tilescope.benchmarks.DecodeScaling "$slide" 2 12
-done
+echo "== decode scaling: a cold 1920x1080 viewport on 1 and 2 decode threads, with a same-run control =="
+TILESCOPE_CORPUS="$corpus" TILESCOPE_BIG="$big" benchmarks/scripts/decode-scaling.sh
 
 echo "== region pixels vs OpenSlide (PSNR, levels 0 and 2) =="
 /usr/bin/python3 benchmarks/scripts/compare_openslide.py "$big/big.tif" \

@@ -26,15 +26,16 @@ import org.tilescope.engine.slide.PixelRect;
  * </pre>
  * pooled: arrays from a {@link PixelBuffers} sized for the default L1 (what the pipeline does);
  * allocating: a new array per tile (the decoder's plain {@code decode}). Untimed first: one pass
- * over the files, then decoding for {@value #WARM_UP_SECONDS} s so the JIT has compiled the loop
- * (tjcycle needs no JIT and does one untimed pass).
+ * over the files, then decoding until the process has used {@value #WARM_UP_SECONDS} s of CPU, so
+ * the JIT has compiled the loop however busy the machine is (tjcycle needs no JIT and does one
+ * untimed pass).
  * Prints one line: "decodecycle: DECODER MODE, FILES files, DECODES decodes in SECS s, RATE tiles/s,
  * CPURATE tiles/cpu-s, ...", the second rate over the process's CPU time (this thread, the GC, the
  * JIT, the recycler), as tjcycle prints it.
  */
 public final class DecodeCycle {
     static final int KEPT = 16;
-    static final double WARM_UP_SECONDS = 2;
+    static final double WARM_UP_SECONDS = 3;
 
     private DecodeCycle() {
     }
@@ -78,7 +79,7 @@ public final class DecodeCycle {
     }
 
     private static Cycle run(TileDecoder decoder, PixelBuffers buffers, List<byte[]> tiles, DecodedTile[] kept,
-                             double seconds, boolean firstPassInFull) throws IOException {
+                             double seconds, boolean warmUp) throws IOException {
         long decodes = 0;
         int i = 0;
         double cpuStart = processCpuSeconds();
@@ -94,7 +95,7 @@ public final class DecodeCycle {
             decodes++;
             i = i + 1 == tiles.size() ? 0 : i + 1;
             now = System.nanoTime();
-        } while (now < end || (firstPassInFull && decodes < tiles.size()));
+        } while (warmUp ? processCpuSeconds() - cpuStart < seconds || decodes < tiles.size() : now < end);
         return new Cycle(decodes, (now - start) / 1e9, processCpuSeconds() - cpuStart);
     }
 }

@@ -71,10 +71,10 @@ public final class DecodeScaling {
         System.out.printf(Locale.ROOT, "%s, level 0, %dx%d viewport, decoder %s, %d cores, %d rounds%n", slide,
                 SCREEN_W, SCREEN_H, TileDecoder.standard().name(), Runtime.getRuntime().availableProcessors(), rounds);
         for (String state : List.of("l2warm", "cold")) {
-            // warm-up, every spot on every setup for WARM_UP_SECONDS: page cache, thread start, and
-            // the JIT, whose compiler threads otherwise take a core in the first seconds
-            long warmEnd = System.nanoTime() + (long) (WARM_UP_SECONDS * 1e9);
-            while (System.nanoTime() < warmEnd) {
+            // warm-up, every spot on every setup until the process used WARM_UP_SECONDS of CPU: page
+            // cache, thread start, and the JIT, whose compiler threads otherwise take a core at first
+            double warmEnd = processCpuMillis() + WARM_UP_SECONDS * 1e3;
+            while (processCpuMillis() < warmEnd) {
                 for (Setup s : setups) {
                     for (int spot = 0; spot < SPOTS; spot++) {
                         request(s, prepare(s, spot, state));
@@ -115,9 +115,12 @@ public final class DecodeScaling {
                             + "GC paused %.1f%% / %.1f%% of the time%n", state, tiles, setups.get(0).name(), one,
                     setups.get(1).name(), n, one / n, poolAb ? "" : String.format(Locale.ROOT, " (goal %.2fx)", 0.85 * threads),
                     100.0 * gcMs[0] / wallMs[0], 100.0 * gcMs[1] / wallMs[1]);
-            System.out.printf(Locale.ROOT, "        CPU of the process per viewport: %s %.1f ms, %s %.1f ms (medians): "
-                            + "%.2fx the work%n", setups.get(0).name(), median(cpuMs[0]), setups.get(1).name(),
-                    median(cpuMs[1]), median(cpuMs[1]) / median(cpuMs[0]));
+            // the process CPU clock ticks in 10 ms steps on Linux: a mean over every viewport, not a median
+            double cpu0 = Arrays.stream(cpuMs[0]).average().orElseThrow();
+            double cpu1 = Arrays.stream(cpuMs[1]).average().orElseThrow();
+            System.out.printf(Locale.ROOT, "        CPU of the process per viewport: %s %.2f ms, %s %.2f ms (means over %d): "
+                            + "%.2fx the work%n", setups.get(0).name(), cpu0, setups.get(1).name(), cpu1, rounds * SPOTS,
+                    cpu1 / cpu0);
         }
         for (Setup s : setups) {
             s.pipeline().close();
