@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -160,10 +162,12 @@ public final class DoctorCommand implements Callable<Integer> {
      * {@code buffers} as the pipeline does.
      */
     static BenchResult bench(TileDecoder d, List<byte[]> tiles, double seconds, PixelBuffers buffers) throws IOException {
-        // warm up: JIT and the decoder's per-thread state
-        long warmEnd = System.nanoTime() + (long) (Math.min(1.0, seconds / 3) * 1e9);
+        // warm up: JIT and the decoder's per-thread state. Counted in this thread's CPU time, so a
+        // busy machine does not cut the JIT's work short and flatter the C anchor that needs none.
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long warmEnd = threads.getCurrentThreadCpuTime() + (long) (Math.min(2.0, seconds) * 1e9);
         int i = 0;
-        while (System.nanoTime() < warmEnd) {
+        while (threads.getCurrentThreadCpuTime() < warmEnd) {
             d.decode(tiles.get(i++ % tiles.size()), Integer.MAX_VALUE, Integer.MAX_VALUE, buffers);
         }
         long n = 0;

@@ -30,8 +30,9 @@ import javax.imageio.IIOException;
  * TJPF_BGRX, which on a little-endian machine is byte for byte the int layout of
  * {@link BufferedImage#TYPE_INT_RGB}, so the decoded buffer is copied into the image's array
  * with one bulk copy and no per-pixel work. Given {@link PixelBuffers}, that array is a recycled
- * one: no allocation and no zeroing per tile. Anything libjpeg-turbo would colour differently from ImageIO (CMYK,
- * YCCK, an embedded ICC profile) and anything that is not a JPEG goes to {@link ImageIoTileDecoder}.
+ * one when the pool has one free (no allocation, no zeroing). Anything libjpeg-turbo would colour
+ * differently from ImageIO (CMYK, YCCK, an embedded ICC profile) and anything that is not a JPEG
+ * goes to {@link ImageIoTileDecoder}.
  *
  * <p>TurboJPEG handles are not thread-safe, so each thread gets its own handle and native
  * buffers, reused for every tile it decodes and released by a {@link Cleaner} once the thread is

@@ -17,19 +17,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.tilescope.engine.decode.PixelBuffers;
 import org.tilescope.engine.decode.TileDecoder;
 
 /**
- * Decoded tiles in recycled pixel arrays: with an L1 of a few dozen tiles and readers that keep
+ * Decoded tiles in recycled pixel arrays: with an L1 of 64 tiles and readers that keep
  * tiles after L1 dropped them, no reader ever sees another tile's pixels, the pool really recycles,
  * and it owns no more than its bound.
  */
 class PooledPixelsTest {
     private static final int TILE = 64;
     private static final int GRID = 32;
+    /** Decodes into recycled arrays the stress test waits for. */
+    private static final int ENOUGH_REUSES = 100;
 
     /** Every tile one flat colour of its own, at least 8 apart from any other in some channel. */
     static int flatColour(int level, int col, int row) {
@@ -87,20 +90,22 @@ class PooledPixelsTest {
     @Test
     void aRecycledArrayNeverShowsThroughALiveTile() throws Exception {
         assumeTrue(TileDecoder.turbo().isPresent(), "libjpeg-turbo unavailable: nothing is pooled");
-        // L1: 32 tiles of 64 px; the pool may own an eighth of that, 4 arrays
-        long l1 = 32L * TILE * TILE * 4;
+        // L1: 64 tiles of 64 px; the pool may own an eighth of that, 8 arrays
+        long l1 = 64L * TILE * TILE * 4;
         try (TilePipeline p = new TilePipeline(new CacheSizes(l1, 64L << 20), TileDecoder.turbo().get(), 2, 4, 4)) {
             SlideHandle h = p.open(1, Path.of("flat"), new FlatJpegSlide());
             h.ready().get(30, TimeUnit.SECONDS);
             PixelBuffers pool = p.pixelBuffers();
             ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            long start = System.nanoTime();
+            AtomicBoolean stop = new AtomicBoolean();
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
             List<Thread> readers = new ArrayList<>();
             for (int r = 0; r < 3; r++) {
-                readers.add(Thread.ofPlatform().start(() -> {
+                readers.add(Thread.ofPlatform().uncaughtExceptionHandler((t, e) -> failures.add(e)).start(() -> {
                     ArrayDeque<Held> held = new ArrayDeque<>();
                     ThreadLocalRandom rnd = ThreadLocalRandom.current();
-                    while (System.nanoTime() < end) {
+                    while (!stop.get()) {
                         int col = rnd.nextInt(GRID);
                         int row = rnd.nextInt(GRID);
                         DecodedTile t = p.request(h, h.key(0, col, row), Priority.VISIBLE, null, 0).join();
@@ -117,17 +122,22 @@ class PooledPixelsTest {
                     }
                 }));
             }
-            // the pool refills only as collections find dropped tiles: make them happen often
-            while (System.nanoTime() < end) {
+            // the pool refills only as collections find dropped tiles: make them happen often, for at
+            // least 2 s and until arrays were reused often enough to prove something (longer on a
+            // loaded machine, at most 60 s)
+            while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2)
+                    || (pool.counts().reused() < ENOUGH_REUSES && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60))) {
                 System.gc();
                 Thread.sleep(30);
             }
+            stop.set(true);
             for (Thread t : readers) {
                 t.join();
             }
+            assertEquals(List.of(), List.copyOf(failures), "readers failed");
             PixelBuffers.Counts c = pool.counts();
             assertEquals(List.of(), List.copyOf(wrong).subList(0, Math.min(5, wrong.size())), wrong.size() + " wrong reads");
-            assertTrue(c.reused() > 100, "decodes must land in recycled arrays, or this test proves nothing: " + c);
+            assertTrue(c.reused() >= ENOUGH_REUSES, "decodes must land in recycled arrays, or this test proves nothing: " + c);
             assertTrue(c.ownedBytes() <= pool.maximumBytes() && c.freeBytes() <= pool.maximumBytes(), c.toString());
             assertEquals(l1 / 8, pool.maximumBytes());
         }

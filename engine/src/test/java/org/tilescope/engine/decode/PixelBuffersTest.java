@@ -32,11 +32,11 @@ class PixelBuffersTest {
         return ((DataBufferInt) img.getRaster().getDataBuffer()).getData().clone();
     }
 
-    /** Collects until {@code done}, or fails after 10 s: what the Cleaner waits for. */
+    /** Collects until {@code done}, or fails after 30 s: what the Cleaner waits for. */
     private static void collectUntil(BooleanSupplier done, String what) throws InterruptedException {
-        long end = System.nanoTime() + 10_000_000_000L;
+        long end = System.nanoTime() + 30_000_000_000L;
         while (!done.getAsBoolean()) {
-            assertTrue(System.nanoTime() < end, "no " + what + " after 10 s of collections");
+            assertTrue(System.nanoTime() < end, "no " + what + " after 30 s of collections");
             System.gc();
             Thread.sleep(20);
         }
