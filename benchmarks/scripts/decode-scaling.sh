@@ -10,18 +10,8 @@
 # Needs: the benchmarks jar, a JDK 25, gcc and turbojpeg.h, the big slides (TILESCOPE_BIG,
 # default /tmp/tilescope-big) and the corpus (TILESCOPE_CORPUS, default ../shared/corpus).
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$root"
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-jar="benchmarks/target/benchmarks.jar"
-corpus="${TILESCOPE_CORPUS:-../shared/corpus}"
-big="${TILESCOPE_BIG:-/tmp/tilescope-big}"
 rounds="${1:-10}"
-[[ -f "$jar" ]] || { echo "no $jar: run ./mvnw -q -pl engine,benchmarks -am package -DskipTests" >&2; exit 1; }
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-gcc -O2 -o "$work/tjcycle" benchmarks/tjcycle/tjcycle.c -lturbojpeg
-jvm=( "$java" --enable-native-access=ALL-UNNAMED -Xmx4g -Dtilescope.corpus="$corpus" -Dtilescope.big="$big" -cp "$jar" )
+source "$(dirname "$0")/tjcycle-common.sh"
 "${jvm[@]}" org.tilescope.benchmarks.DecodeTiles 256 100 > "$work/tiles.txt"
 mapfile -t files < "$work/tiles.txt"
 rate() { awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^tiles\/s/) print $(i - 1) }'; }

@@ -23,30 +23,12 @@
 # TJCYCLE_TILES (default 100).
 set -euo pipefail
 
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$root"
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-jar="benchmarks/target/benchmarks.jar"
-corpus="${TILESCOPE_CORPUS:-../shared/corpus}"
-big="${TILESCOPE_BIG:-/tmp/tilescope-big}"
 seconds="${TJCYCLE_SECONDS:-3}"
 rounds="${TJCYCLE_ROUNDS:-3}"
 count="${TJCYCLE_TILES:-100}"
 engine_flags=40960   # TJFLAG_STOPONWARNING 8192 | TJFLAG_LIMITSCANS 32768, as TurboJpegDecoder
+source "$(dirname "$0")/tjcycle-common.sh"
 
-[[ -f "$jar" ]] || { echo "no $jar: run ./mvnw -q -pl engine,benchmarks -am package -DskipTests" >&2; exit 1; }
-command -v gcc >/dev/null || { echo "gcc not found: apt-get install gcc" >&2; exit 1; }
-[[ -d "$corpus/library" ]] || { echo "corpus not found at $corpus (set TILESCOPE_CORPUS)" >&2; exit 1; }
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-if ! gcc -O2 -o "$work/tjcycle" benchmarks/tjcycle/tjcycle.c -lturbojpeg 2> "$work/gcc.log"; then
-    cat "$work/gcc.log" >&2
-    echo "tjcycle did not build: apt-get install libturbojpeg0-dev" >&2
-    exit 1
-fi
-
-jvm=( "$java" --enable-native-access=ALL-UNNAMED -Xmx4g -Dtilescope.corpus="$corpus" -Dtilescope.big="$big" -cp "$jar" )
 # "N tiles/s, M tiles/cpu-s" -> "N M"
 rates() { awk '{ for (i = 2; i <= NF; i++) { if ($i ~ /^tiles\/s/) w = $(i - 1); if ($i ~ /^tiles\/cpu-s/) c = $(i - 1) } } END { print w + 0, c + 0 }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
