@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every benchmark in one run, with its same-run anchors:
 #   1. JMH: tile paths (L1 hit, L2 hit decoded, cold decoded), full viewports, scheduler update
-#   2. JPEG decode per thread against tjbench (scripts/decode-vs-tjbench.sh)
+#   2. JPEG decode on one thread against tjcycle, libjpeg-turbo in a C loop over the same tiles
+#      (scripts/decode-vs-tjcycle.sh), and a cold viewport on 1 and 2 decode threads (DecodeScaling)
 #   3. OpenSlide read_region on the same level-0 viewport (scripts/openslide_viewport.py)
 #   4. region pixels against OpenSlide (scripts/compare_openslide.py, PSNR)
 #   5. slides without a pyramid: made-tile costs, thumbnail/view against vips (scripts/nopyramid.sh)
@@ -25,6 +26,8 @@ command -v xvfb-run >/dev/null || need+=(xvfb xauth)
 command -v tjbench >/dev/null || need+=(libjpeg-turbo-progs)
 /usr/bin/python3 -c 'import openslide, numpy, PIL' 2>/dev/null || need+=(python3-openslide python3-numpy python3-pil)
 dpkg-query -W -f='${Status}' libturbojpeg0 2>/dev/null | grep -q "install ok" || need+=(libturbojpeg0)
+[ -f /usr/include/turbojpeg.h ] || need+=(libturbojpeg0-dev)
+command -v gcc >/dev/null || need+=(gcc)
 [ -x /usr/sbin/lighttpd ] || need+=(lighttpd)
 [ -x /usr/lib/iipimage-server/iipsrv.fcgi ] || need+=(iipimage-server)
 command -v vips >/dev/null || need+=(libvips-tools)
@@ -55,8 +58,11 @@ echo "== JMH: tile paths, viewports, scheduler =="
 echo "== OpenSlide read_region, same level-0 viewport, one thread =="
 /usr/bin/python3 benchmarks/scripts/openslide_viewport.py "$big/big.tif" 20
 
-echo "== JPEG decode vs tjbench =="
-TILESCOPE_CORPUS="$corpus" benchmarks/scripts/decode-vs-tjbench.sh
+echo "== JPEG decode, one thread, vs tjcycle (TurboJPEG in a C loop over the same tiles) =="
+TILESCOPE_CORPUS="$corpus" TILESCOPE_BIG="$big" benchmarks/scripts/decode-vs-tjcycle.sh
+
+echo "== decode scaling: a cold 1920x1080 viewport on 1 and 2 decode threads, with a same-run control =="
+TILESCOPE_CORPUS="$corpus" TILESCOPE_BIG="$big" benchmarks/scripts/decode-scaling.sh
 
 echo "== region pixels vs OpenSlide (PSNR, levels 0 and 2) =="
 /usr/bin/python3 benchmarks/scripts/compare_openslide.py "$big/big.tif" \

@@ -21,8 +21,8 @@ import org.tilescope.engine.decode.TileDecoder;
 
 /**
  * Tiles per second one decode thread gets from real Q80 slide tiles (libvips output), cycling
- * through {@value DecodeTiles#COUNT} preloaded tiles. Compare with tjbench on the same tiles:
- * {@code benchmarks/scripts/decode-vs-tjbench.sh}.
+ * through {@value DecodeTiles#COUNT} preloaded tiles, for ImageIO against libjpeg-turbo. The
+ * anchor against libjpeg-turbo's own rate is {@code benchmarks/scripts/decode-vs-tjcycle.sh}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

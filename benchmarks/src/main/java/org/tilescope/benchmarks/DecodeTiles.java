@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The real tiles the decode benchmark cycles through, chosen the same way every run so that
- * {@code scripts/decode-vs-tjbench.sh} can hand tjbench exactly the tiles JMH decoded. Only
+ * The real tiles the decode benchmarks cycle through, chosen the same way every run so that
+ * {@code scripts/decode-vs-tjcycle.sh} can hand tjcycle exactly the tiles the Java side decodes. Only
  * full-size tiles (256x256 or 512x512): edge tiles are smaller and would flatter tiles/s.
  *
- * <p>Run as a program it prints the chosen paths, one a line: {@code DecodeTiles 256}.
+ * <p>Run as a program it prints the chosen paths, one a line: {@code DecodeTiles 256 [COUNT]}
+ * ({@value #COUNT} by default; {@code scripts/decode-vs-tjcycle.sh} asks for 100).
  */
 public final class DecodeTiles {
     /** Enough to defeat the branch predictor and caches learning one tile, few enough to preload. */
@@ -27,50 +28,84 @@ public final class DecodeTiles {
     }
 
     public static void main(String[] args) {
-        if (args.length != 1) {
-            System.err.println("usage: DecodeTiles 256|512");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: DecodeTiles 256|512 [COUNT]");
             System.exit(2);
         }
-        for (Tile t : pick(Integer.parseInt(args[0]))) {
+        int count = args.length == 2 ? Integer.parseInt(args[1]) : COUNT;
+        for (Tile t : pick(Integer.parseInt(args[0]), count)) {
             System.out.println(t.path().toAbsolutePath());
         }
     }
 
-    /** {@value #COUNT} tiles of the given size, spread evenly over all candidates. */
+    /** {@value #COUNT} tiles of the given size, as {@link #pick(int, int)}. */
     public static List<Tile> pick(int size) {
-        List<Path> candidates = new ArrayList<>();
+        return pick(size, COUNT);
+    }
+
+    /**
+     * {@code count} different tiles of the given size: an equal share from each candidate folder
+     * (a folder with fewer full tiles gives all it has and the others make up the rest), spread
+     * evenly over each folder's tiles sorted by name. 256 px: the {@code 12/} level of every
+     * {@code library/*_files} slide; 512 px: the fastpath slide's {@code tiles_files/4/} and, when
+     * present, {@code /tmp/tilescope-big/big_512_files/16/} (-Dtilescope.big).
+     */
+    public static List<Tile> pick(int size, int count) {
+        List<Path> folders = new ArrayList<>();
         Path corpus = corpus();
         try {
             if (size == 256) {
                 // Deep Zoom, tile 254 + overlap 1 on both sides: interior tiles are 256x256.
                 try (Stream<Path> slides = Files.list(corpus.resolve("library"))) {
                     for (Path dir : slides.filter(p -> p.getFileName().toString().endsWith("_files")).sorted().toList()) {
-                        candidates.addAll(jpegs(dir.resolve("12")));
+                        folders.add(dir.resolve("12"));
                     }
                 }
             } else if (size == 512) {
-                candidates.addAll(jpegs(corpus.resolve("fastpath/C24-0402_stomach_HE_tiles.fastpath/tiles_files/4")));
+                folders.add(corpus.resolve("fastpath/C24-0402_stomach_HE_tiles.fastpath/tiles_files/4"));
                 Path big = Path.of(System.getProperty("tilescope.big", "/tmp/tilescope-big")).resolve("big_512_files/16");
                 if (Files.isDirectory(big)) {
-                    candidates.addAll(jpegs(big));
+                    folders.add(big);
                 }
             } else {
                 throw new IllegalArgumentException("tile size must be 256 or 512, not " + size);
             }
-            List<Tile> full = new ArrayList<>();
-            for (Path p : candidates) {
-                byte[] b = Files.readAllBytes(p);
-                int[] wh = jpegSize(b);
-                if (wh[0] == size && wh[1] == size) {
-                    full.add(new Tile(p, b));
+            List<List<Tile>> full = new ArrayList<>();
+            int available = 0;
+            for (Path dir : folders) {
+                List<Tile> inFolder = new ArrayList<>();
+                for (Path p : jpegs(dir)) {
+                    byte[] b = Files.readAllBytes(p);
+                    int[] wh = jpegSize(b);
+                    if (wh[0] == size && wh[1] == size) {
+                        inFolder.add(new Tile(p, b));
+                    }
                 }
+                full.add(inFolder);
+                available += inFolder.size();
             }
-            if (full.size() < COUNT) {
-                throw new IllegalStateException("only " + full.size() + " full " + size + " px tiles under " + corpus);
+            if (available < count) {
+                throw new IllegalStateException("only " + available + " full " + size + " px tiles under " + corpus);
             }
-            List<Tile> picked = new ArrayList<>(COUNT);
-            for (int i = 0; i < COUNT; i++) {
-                picked.add(full.get((int) ((long) i * full.size() / COUNT)));
+            // shares: the smallest folders first, each the lesser of what it has and an equal part of what is left
+            int[] share = new int[folders.size()];
+            List<Integer> bySize = new ArrayList<>();
+            for (int i = 0; i < folders.size(); i++) {
+                bySize.add(i);
+            }
+            bySize.sort((a, b) -> Integer.compare(full.get(a).size(), full.get(b).size()));
+            int left = count;
+            for (int k = 0; k < bySize.size(); k++) {
+                int i = bySize.get(k);
+                share[i] = Math.min(full.get(i).size(), Math.ceilDiv(left, bySize.size() - k));
+                left -= share[i];
+            }
+            List<Tile> picked = new ArrayList<>(count);
+            for (int i = 0; i < folders.size(); i++) {
+                List<Tile> f = full.get(i);
+                for (int j = 0; j < share[i]; j++) {
+                    picked.add(f.get((int) ((long) j * f.size() / share[i])));
+                }
             }
             return picked;
         } catch (IOException e) {

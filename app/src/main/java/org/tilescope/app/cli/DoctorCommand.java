@@ -7,14 +7,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.tilescope.app.AppVersion;
+import org.tilescope.engine.decode.PixelBuffers;
 import org.tilescope.engine.decode.TileDecoder;
 import org.tilescope.engine.cache.CacheSizes;
 import org.tilescope.engine.slide.LevelInfo;
@@ -27,7 +31,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = {"Show whether this machine is set up for speed: Java, cores, JPEG decoder, cache sizes.",
-                "With --decode-bench, decode real tiles on one thread with every decoder available."})
+                "With --decode-bench, decode real tiles on one thread with every decoder available, and compare",
+                "the engine with libjpeg-turbo's own rate on the same tiles (tjcycle, compiled here when a C",
+                "compiler and turbojpeg.h are present)."})
 public final class DoctorCommand implements Callable<Integer> {
     /** Most tiles a decode benchmark loads. */
     static final int MAX_TILES = 200;
@@ -41,6 +47,10 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Option(names = "--seconds", defaultValue = "3", description = "Seconds per decoder (default ${DEFAULT-VALUE}).")
     double seconds;
+
+    @Option(names = "--compiler", paramLabel = "CC",
+            description = "C compiler for the libjpeg-turbo anchor of --decode-bench (default: $CC, else gcc on the PATH).")
+    String compiler;
 
     @Option(names = "--verbose", description = "Print the full error trace.")
     boolean verbose;
@@ -63,6 +73,7 @@ public final class DoctorCommand implements Callable<Integer> {
         String decoderLibrary = decoder.equals(TileDecoder.imageIo().name()) ? null
                 : TileDecoder.turboLibraryFile().orElse(null);
         List<BenchResult> bench = new ArrayList<>();
+        TjCycle.Result anchor = null;
         int tileCount = 0;
         if (benchPath != null) {
             if (!(seconds > 0 && seconds <= 600)) {
@@ -70,9 +81,12 @@ public final class DoctorCommand implements Callable<Integer> {
             }
             List<byte[]> tiles = loadTiles(benchPath);
             tileCount = tiles.size();
+            // decoded as the pipeline decodes: into pooled arrays where the decoder can
+            PixelBuffers buffers = PixelBuffers.forCache(sizes.l1Bytes());
             for (TileDecoder d : decoders()) {
-                bench.add(bench(d, tiles, seconds));
+                bench.add(bench(d, tiles, seconds, buffers));
             }
+            anchor = TjCycle.run(TjCycle.compiler(compiler, System.getenv("CC"), System.getenv("PATH")), tiles, seconds);
         }
         if (json) {
             ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -93,6 +107,13 @@ public final class DoctorCommand implements Callable<Integer> {
                 n.put("tilesPerSecond", r.tilesPerSecond());
                 n.put("megabytesPerSecond", r.megabytesPerSecond());
             }
+            if (anchor != null) {
+                ObjectNode a = o.putObject("tjcycle");
+                a.put("tilesPerSecond", anchor.tilesPerSecond().orElse(null));
+                a.put("engineDecoder", decoder);
+                a.put("engineRatio", engineRatio(bench, decoder, anchor).orElse(null));
+                a.put("detail", anchor.detail());
+            }
             out.println(m.writeValueAsString(o));
         } else {
             out.printf(Locale.ROOT, "%-14s %s%n", "Tilescope:", AppVersion.current());
@@ -110,6 +131,13 @@ public final class DoctorCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "  %-14s %9.1f tiles/s %9.1f MB/s%n", r.decoder(), r.tilesPerSecond(),
                             r.megabytesPerSecond());
                 }
+                if (anchor.tilesPerSecond().isPresent()) {
+                    out.printf(Locale.ROOT, "  %-14s %9.1f tiles/s  (C, TurboJPEG into one buffer; %s at %.2fx of it)%n",
+                            "tjcycle", anchor.tilesPerSecond().get(), decoder,
+                            engineRatio(bench, decoder, anchor).orElse(Double.NaN));
+                } else {
+                    out.printf(Locale.ROOT, "  %-14s not run: %s%n", "tjcycle", anchor.detail());
+                }
             }
         }
         out.flush();
@@ -123,13 +151,24 @@ public final class DoctorCommand implements Callable<Integer> {
         return all;
     }
 
-    /** Decodes the tiles round-robin on this thread for about {@code seconds}. */
-    static BenchResult bench(TileDecoder d, List<byte[]> tiles, double seconds) throws IOException {
-        // warm up: JIT and the decoder's per-thread state
-        long warmEnd = System.nanoTime() + (long) (Math.min(1.0, seconds / 3) * 1e9);
+    /** The engine's decoder's tiles/s over tjcycle's, when both ran. */
+    private static Optional<Double> engineRatio(List<BenchResult> bench, String engine, TjCycle.Result anchor) {
+        return anchor.tilesPerSecond().flatMap(c -> bench.stream().filter(r -> r.decoder().equals(engine)).findFirst()
+                .map(r -> r.tilesPerSecond() / c));
+    }
+
+    /**
+     * Decodes the tiles round-robin on this thread for about {@code seconds}, into arrays from
+     * {@code buffers} as the pipeline does.
+     */
+    static BenchResult bench(TileDecoder d, List<byte[]> tiles, double seconds, PixelBuffers buffers) throws IOException {
+        // warm up: JIT and the decoder's per-thread state. Counted in this thread's CPU time, so a
+        // busy machine does not cut the JIT's work short and flatter the C anchor that needs none.
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long warmEnd = threads.getCurrentThreadCpuTime() + (long) (Math.min(2.0, seconds) * 1e9);
         int i = 0;
-        while (System.nanoTime() < warmEnd) {
-            d.decode(tiles.get(i++ % tiles.size()));
+        while (threads.getCurrentThreadCpuTime() < warmEnd) {
+            d.decode(tiles.get(i++ % tiles.size()), Integer.MAX_VALUE, Integer.MAX_VALUE, buffers);
         }
         long n = 0;
         long pixels = 0;
@@ -137,7 +176,7 @@ public final class DoctorCommand implements Callable<Integer> {
         long end = start + (long) (seconds * 1e9);
         long now;
         do {
-            BufferedImage img = d.decode(tiles.get((int) (n % tiles.size())));
+            BufferedImage img = d.decode(tiles.get((int) (n % tiles.size())), Integer.MAX_VALUE, Integer.MAX_VALUE, buffers);
             pixels += (long) img.getWidth() * img.getHeight();
             n++;
             now = System.nanoTime();

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tilescope.app.TestSlides;
 import org.tilescope.app.TilescopeCommand;
+import org.tilescope.engine.decode.TileDecoder;
 
 class CommandLineTest {
     @TempDir
@@ -246,6 +247,67 @@ class CommandLineTest {
         Result missing = run("doctor", "--decode-bench", dir.resolve("none").toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("none"), missing.err());
+    }
+
+    /** JPEG tiles for the decode benchmark: a picture with texture, so decode time is real work. */
+    private Path benchTiles() throws IOException {
+        Path tiles = Files.createDirectories(dir.resolve("bench-tiles"));
+        for (int i = 0; i < 4; i++) {
+            BufferedImage t = new BufferedImage(128, 128, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 128; y++) {
+                for (int x = 0; x < 128; x++) {
+                    t.setRGB(x, y, (x * 2 + i * 30) << 16 | (y * 2) << 8 | ((x ^ y) & 0xFF));
+                }
+            }
+            ImageIO.write(t, "jpg", tiles.resolve(i + ".jpg").toFile());
+        }
+        return tiles;
+    }
+
+    @Test
+    void doctorComparesTheEngineWithTjcycleWhenItCanBuildIt() throws IOException {
+        boolean gcc = TjCycle.compiler(null, null, System.getenv("PATH")).isPresent();
+        boolean header = Files.isRegularFile(Path.of("/usr/include/turbojpeg.h"));
+        Assumptions.assumeTrue(gcc && header && TileDecoder.turbo().isPresent(),
+                "needs gcc, turbojpeg.h and libturbojpeg: the no-compiler branch is tested on its own");
+        Result r = run("doctor", "--json", "--decode-bench", benchTiles().toString(), "--seconds", "0.3",
+                "--compiler", "gcc");
+        assertEquals(0, r.code(), r.err());
+        JsonNode anchor = new ObjectMapper().readTree(r.out()).get("tjcycle");
+        assertTrue(anchor.get("tilesPerSecond").asDouble() > 0, r.out());
+        assertTrue(anchor.get("detail").asText().startsWith("tjcycle: 4 files"), r.out());
+        assertEquals("libjpeg-turbo", anchor.get("engineDecoder").asText());
+        assertTrue(anchor.get("engineRatio").asDouble() > 0, r.out());
+
+        Result text = run("doctor", "--decode-bench", benchTiles().toString(), "--seconds", "0.2");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().matches("(?s).*tjcycle +[0-9.]+ tiles/s .*libjpeg-turbo at [0-9.]+x of it.*"), text.out());
+    }
+
+    @Test
+    void doctorWithoutACompilerReportsTheEngineAloneAndWhy() throws IOException {
+        Path tiles = benchTiles();
+        Result r = run("doctor", "--json", "--decode-bench", tiles.toString(), "--seconds", "0.2",
+                "--compiler", dir.resolve("no-such-cc").toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertTrue(j.get("decodeBench").size() >= 1 && j.get("decodeBench").get(0).get("tilesPerSecond").asDouble() > 0);
+        JsonNode anchor = j.get("tjcycle");
+        assertTrue(anchor.get("tilesPerSecond").isNull(), r.out());
+        assertTrue(anchor.get("engineRatio").isNull(), r.out());
+        assertTrue(anchor.get("detail").asText().contains("no-such-cc"), r.out());
+
+        // nothing on the PATH and no CC: no compiler at all, said so
+        assertTrue(TjCycle.compiler(null, null, dir.toString()).isEmpty());
+        assertEquals("cc-from-env", TjCycle.compiler(null, "cc-from-env", "/usr/bin").orElseThrow());
+        assertEquals("mine", TjCycle.compiler("mine", "cc-from-env", "/usr/bin").orElseThrow());
+        TjCycle.Result none = TjCycle.run(java.util.Optional.empty(), List.of(Files.readAllBytes(tiles.resolve("0.jpg"))), 0.1);
+        assertTrue(none.tilesPerSecond().isEmpty());
+        assertTrue(none.detail().contains("no C compiler"), none.detail());
+
+        Result text = run("doctor", "--decode-bench", tiles.toString(), "--seconds", "0.2",
+                "--compiler", dir.resolve("no-such-cc").toString());
+        assertTrue(text.out().matches("(?s).*tjcycle +not run: C compiler .*no-such-cc did not start.*"), text.out());
     }
 
     /** Every slide of the shared corpus gives info and a region through the command line. */

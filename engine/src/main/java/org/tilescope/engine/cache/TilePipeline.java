@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.tilescope.engine.decode.PixelBuffers;
 import org.tilescope.engine.decode.TileDecoder;
 import org.tilescope.engine.decode.TileEncoder;
 import org.tilescope.engine.pyramid.generated.Pyramids;
@@ -61,6 +62,11 @@ public final class TilePipeline implements AutoCloseable {
     static final long[] RETRY_DELAYS_MS = {50, 200, 800};
     /** How long a tile whose reads all failed transiently counts as failed before it is tried again. */
     static final long TRANSIENT_COOL_DOWN_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * {@code -Dtilescope.decode.pool=off}: every decode gets a new pixel array, as before there was
+     * a pool (benchmarks compare the two in one run). Read when a pipeline is made.
+     */
+    public static final String PIXEL_POOL_PROPERTY = "tilescope.decode.pool";
     /** Memory relief never shrinks a cache tier below this. */
     static final long MIN_TIER_BYTES = 16L << 20;
 
@@ -68,6 +74,8 @@ public final class TilePipeline implements AutoCloseable {
     private final Cache<TileKey, byte[]> l2;
     private final CacheSizes sizes;
     private final TileDecoder decoder;
+    /** Pixel arrays of tiles no one can paint any more, for the next decodes; bounded by L1's size. */
+    private final PixelBuffers pixelBuffers;
     private final ThreadPoolExecutor decodePool;
     private final SlidePool slides;
     private final ConcurrentHashMap<TileKey, InFlight> inFlight = new ConcurrentHashMap<>();
@@ -96,6 +104,7 @@ public final class TilePipeline implements AutoCloseable {
     public TilePipeline(CacheSizes sizes, TileDecoder decoder, int decodeThreads, int readsPerSlide, int maxOpenFiles) {
         this.sizes = sizes;
         this.decoder = decoder;
+        this.pixelBuffers = PixelBuffers.forCache("off".equals(System.getProperty(PIXEL_POOL_PROPERTY)) ? 0 : sizes.l1Bytes());
         this.l1 = Caffeine.newBuilder()
                 .maximumWeight(sizes.l1Bytes())
                 .weigher((TileKey k, DecodedTile t) -> t.weight())
@@ -525,7 +534,7 @@ public final class TilePipeline implements AutoCloseable {
                 // a tile that claims more pixels than its level's tiles have is damaged: refused
                 // from its header, before the decoder allocates what it asks for
                 img = decoder.decode(f.encoded, Limits.maxTileEdge(l.tileWidth(), info.overlap()),
-                        Limits.maxTileEdge(l.tileHeight(), info.overlap()));
+                        Limits.maxTileEdge(l.tileHeight(), info.overlap()), pixelBuffers);
             } catch (IOException | RuntimeException e) {
                 fail(f, new TileException(f.slide.location(), f.key.level(), f.key.col(), f.key.row(),
                         String.valueOf(e.getMessage()), e));
@@ -735,12 +744,20 @@ public final class TilePipeline implements AutoCloseable {
             if (max > MIN_TIER_BYTES) {
                 long smaller = Math.max(MIN_TIER_BYTES, max / 2);
                 ev.setMaximum(smaller);
+                if (!l2Turn && pixelBuffers.maximumBytes() > 0) {
+                    pixelBuffers.cacheResized(smaller);
+                }
                 LOG.log(Level.WARNING, "heap {0}% full after a collection: {1} cache cut from {2} MB to {3} MB",
                         Math.round(heapShare * 100), l2Turn ? "L2" : "L1", max >> 20, smaller >> 20);
                 return true;
             }
         }
         return false;
+    }
+
+    /** The pool decodes take pixel arrays from (tests). */
+    PixelBuffers pixelBuffers() {
+        return pixelBuffers;
     }
 
     /** Requests in flight (each may have several waiters). */

@@ -32,6 +32,16 @@ public interface TileDecoder {
     }
 
     /**
+     * {@link #decode(byte[], int, int)} into a recycled pixel array from {@code buffers} where the
+     * decoder can (libjpeg-turbo), which saves allocating and zeroing one per tile; the array goes
+     * back to {@code buffers} once the image is unreachable. Decoders that cannot (ImageIO) ignore
+     * {@code buffers}. Same pixels either way.
+     */
+    default BufferedImage decode(byte[] encoded, int maxWidth, int maxHeight, PixelBuffers buffers) throws IOException {
+        return decode(encoded, maxWidth, maxHeight);
+    }
+
+    /**
      * Decodes at 1/{@code denominator} of the size, each pixel about the mean of a
      * denominator x denominator block of the full image (an edge block cut short averages what it
      * has). libjpeg-turbo does this inside the JPEG decoder (DCT scaling), several times faster

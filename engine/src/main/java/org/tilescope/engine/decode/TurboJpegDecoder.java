@@ -2,8 +2,6 @@ package org.tilescope.engine.decode;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
-import java.awt.image.DirectColorModel;
-import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -31,8 +29,10 @@ import javax.imageio.IIOException;
  * the foreign function and memory API (no JNI glue to build or ship). Pixels come out as
  * TJPF_BGRX, which on a little-endian machine is byte for byte the int layout of
  * {@link BufferedImage#TYPE_INT_RGB}, so the decoded buffer is copied into the image's array
- * with one bulk copy and no per-pixel work. Anything libjpeg-turbo would colour differently from ImageIO (CMYK,
- * YCCK, an embedded ICC profile) and anything that is not a JPEG goes to {@link ImageIoTileDecoder}.
+ * with one bulk copy and no per-pixel work. Given {@link PixelBuffers}, that array is a recycled
+ * one when the pool has one free (no allocation, no zeroing). Anything libjpeg-turbo would colour
+ * differently from ImageIO (CMYK, YCCK, an embedded ICC profile) and anything that is not a JPEG
+ * goes to {@link ImageIoTileDecoder}.
  *
  * <p>TurboJPEG handles are not thread-safe, so each thread gets its own handle and native
  * buffers, reused for every tile it decodes and released by a {@link Cleaner} once the thread is
@@ -69,14 +69,6 @@ final class TurboJpegDecoder implements TileDecoder {
     private static final String SELF_TEST_JPEG = "/9j/4AAQSkZJRgABAgAAAQABAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ4RDgsLEBYQERMUFRUVDA8XGBYUGBIUFRT/2wBDAQMEBAUEBQkFBQkUDQsNFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBT/wAARCAAIABADASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwCpWnRRXX4Wf8xv/cP/ANvODxs/5l3/AHF/9xn/2Q==";
 
     private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
-    /**
-     * Shared by every image this decoder makes: {@code new BufferedImage(w, h, TYPE_INT_RGB)}
-     * builds a new colour model each time, a noticeable cost next to a 256 px tile's decode.
-     * Java2D still recognises the result as TYPE_INT_RGB.
-     */
-    private static final DirectColorModel RGB = new DirectColorModel(24, 0xFF0000, 0xFF00, 0xFF);
-    private static final int[] RGB_MASKS = {0xFF0000, 0xFF00, 0xFF};
 
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -180,26 +172,33 @@ final class TurboJpegDecoder implements TileDecoder {
 
     @Override
     public BufferedImage decode(byte[] encoded) throws IOException {
-        return decode(encoded, 1, Integer.MAX_VALUE, Integer.MAX_VALUE);
+        return decode(encoded, 1, Integer.MAX_VALUE, Integer.MAX_VALUE, null);
     }
 
     @Override
     public BufferedImage decode(byte[] encoded, int maxWidth, int maxHeight) throws IOException {
-        return decode(encoded, 1, maxWidth, maxHeight);
+        return decode(encoded, 1, maxWidth, maxHeight, null);
+    }
+
+    /** Into a recycled array from {@code buffers}; what goes to ImageIO gets a new one, as ever. */
+    @Override
+    public BufferedImage decode(byte[] encoded, int maxWidth, int maxHeight, PixelBuffers buffers) throws IOException {
+        return decode(encoded, 1, maxWidth, maxHeight, buffers);
     }
 
     /** Scaled in the decoder: libjpeg-turbo's DCT scaling skips most of the work a full decode does. */
     @Override
     public BufferedImage decodeReduced(byte[] encoded, int denominator) throws IOException {
         TileDecoder.checkDenominator(denominator);
-        return decode(encoded, denominator, Integer.MAX_VALUE, Integer.MAX_VALUE);
+        return decode(encoded, denominator, Integer.MAX_VALUE, Integer.MAX_VALUE, null);
     }
 
     private BufferedImage fallback(byte[] encoded, int denominator, int maxWidth, int maxHeight) throws IOException {
         return denominator == 1 ? fallback.decode(encoded, maxWidth, maxHeight) : fallback.decodeReduced(encoded, denominator);
     }
 
-    private BufferedImage decode(byte[] encoded, int denominator, int maxWidth, int maxHeight) throws IOException {
+    private BufferedImage decode(byte[] encoded, int denominator, int maxWidth, int maxHeight, PixelBuffers buffers)
+            throws IOException {
         if (encoded == null || encoded.length == 0) {
             throw new IIOException("empty tile");
         }
@@ -213,7 +212,7 @@ final class TurboJpegDecoder implements TileDecoder {
         Worker worker = workers.get();
         BufferedImage img;
         try {
-            img = worker.decode(encoded, denominator, maxWidth, maxHeight);
+            img = worker.decode(encoded, denominator, maxWidth, maxHeight, buffers);
         } catch (Throwable e) {
             // libjpeg-turbo 2.1 leaves a handle half-way through the header after tjDecompressHeader3
             // fails (it does not abort the decompressor), and the next tile then fails with
@@ -272,9 +271,11 @@ final class TurboJpegDecoder implements TileDecoder {
         /**
          * The decoded image at 1/denominator of its size, or null when the JPEG is CMYK/YCCK and
          * ImageIO should decode it. Refused from the header when it declares more than
-         * {@code maxWidth} x {@code maxHeight} at full size.
+         * {@code maxWidth} x {@code maxHeight} at full size. The pixels go into an array from
+         * {@code buffers}, or a new one when that is null.
          */
-        BufferedImage decode(byte[] encoded, int denominator, int maxWidth, int maxHeight) throws Throwable {
+        BufferedImage decode(byte[] encoded, int denominator, int maxWidth, int maxHeight, PixelBuffers buffers)
+                throws Throwable {
             long size = encoded.length;
             if (input.byteSize() < size) {
                 // Headroom so a stream of slightly growing tiles does not reallocate every time.
@@ -308,14 +309,14 @@ final class TurboJpegDecoder implements TileDecoder {
                 try (Arena once = Arena.ofConfined()) {
                     MemorySegment out = once.allocate(bytes, 64);
                     decompress(out, size, w, h);
-                    return copyToImage(out, w, h);
+                    return copyToImage(out, w, h, null);
                 }
             }
             if (output.byteSize() < bytes) {
                 output = Arena.ofAuto().allocate(bytes, 64);
             }
             decompress(output, size, w, h);
-            return copyToImage(output, w, h);
+            return copyToImage(output, w, h, buffers);
         }
 
         private void decompress(MemorySegment out, long size, int w, int h) throws Throwable {
@@ -326,11 +327,10 @@ final class TurboJpegDecoder implements TileDecoder {
             }
         }
 
-        /** The decoded pixels in a new int-RGB image of their own. */
-        private static BufferedImage copyToImage(MemorySegment out, int w, int h) {
-            // Java2D treats an image over an array it did not allocate as "untrackable" (no cached
-            // accelerated copy); taking the array with getData() does the same, so nothing is lost.
-            int[] dst = new int[w * h];
+        /** The decoded pixels in an int-RGB image of their own: over a recycled array when given buffers. */
+        private static BufferedImage copyToImage(MemorySegment out, int w, int h, PixelBuffers buffers) {
+            PixelBuffers.Lease lease = buffers == null ? null : buffers.take(w * h);
+            int[] dst = lease == null ? new int[w * h] : lease.pixels();
             // Why a copy and not Linker.Option.critical(true) with the int[] as dstBuf: a critical
             // call holds off every safepoint (so GC) for the whole decode, which the FFM docs warn
             // against for anything but trivial functions, and it measured slower on 256 px tiles:
@@ -339,9 +339,8 @@ final class TurboJpegDecoder implements TileDecoder {
             // byte is ignored). Saying little-endian keeps this right on a big-endian CPU too, where
             // the copy then swaps bytes instead of being a plain memcpy.
             MemorySegment.copy(out, LE_INT, 0, dst, 0, dst.length);
-            return new BufferedImage(RGB,
-                    Raster.createPackedRaster(new DataBufferInt(dst, dst.length), w, h, w, RGB_MASKS, null),
-                    false, null);
+            return buffers == null ? PixelBuffers.intRgb(new DataBufferInt(dst, dst.length), w, h)
+                    : buffers.image(lease, w, h);
         }
 
         private IIOException failure(String prefix) throws Throwable {

@@ -12,6 +12,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import javax.imageio.IIOException;
@@ -169,6 +170,10 @@ final class TurboJpegEncoder implements TileEncoder {
                 case Error err -> throw err;
                 default -> throw new IIOException("libjpeg-turbo failed to encode: " + e, e);
             }
+        } finally {
+            // the encoder read the bare array: the image must stay reachable until it is done, or a
+            // pooled array (PixelBuffers) could go back to the pool under it
+            Reference.reachabilityFence(img);
         }
     }
 

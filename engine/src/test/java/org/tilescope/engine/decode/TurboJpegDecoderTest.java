@@ -42,7 +42,8 @@ class TurboJpegDecoderTest {
 
     private final TileDecoder imageIo = TileDecoder.imageIo();
 
-    private static TileDecoder turbo() {
+    /** The libjpeg-turbo decoder; skips the calling test, with a message, where it is unavailable. */
+    static TileDecoder turbo() {
         Optional<TileDecoder> turbo = TileDecoder.turbo();
         if (turbo.isEmpty()) {
             System.err.println("SKIPPED libjpeg-turbo test: " + DecoderSelection.turboStatus());
