@@ -153,7 +153,14 @@ final class TurboJpegEncoder implements TileEncoder {
     @Override
     public byte[] encode(BufferedImage image) throws IOException {
         BufferedImage img = packed(image);
-        return encodeRgb(((DataBufferInt) img.getRaster().getDataBuffer()).getData(), img.getWidth(), img.getHeight());
+        try {
+            return encodeRgb(((DataBufferInt) img.getRaster().getDataBuffer()).getData(), img.getWidth(), img.getHeight());
+        } finally {
+            // the encoder reads the bare array: the image must stay reachable until it is done, or a
+            // pooled array (PixelBuffers) could go back to the pool under it
+            Reference.reachabilityFence(img);
+            Reference.reachabilityFence(image);
+        }
     }
 
     @Override
@@ -170,10 +177,6 @@ final class TurboJpegEncoder implements TileEncoder {
                 case Error err -> throw err;
                 default -> throw new IIOException("libjpeg-turbo failed to encode: " + e, e);
             }
-        } finally {
-            // the encoder read the bare array: the image must stay reachable until it is done, or a
-            // pooled array (PixelBuffers) could go back to the pool under it
-            Reference.reachabilityFence(img);
         }
     }
 
