@@ -23,7 +23,6 @@ java="$JAVA_HOME/bin/java"
 
 need=()
 command -v xvfb-run >/dev/null || need+=(xvfb xauth)
-command -v tjbench >/dev/null || need+=(libjpeg-turbo-progs)
 /usr/bin/python3 -c 'import openslide, numpy, PIL' 2>/dev/null || need+=(python3-openslide python3-numpy python3-pil)
 dpkg-query -W -f='${Status}' libturbojpeg0 2>/dev/null | grep -q "install ok" || need+=(libturbojpeg0)
 [ -f /usr/include/turbojpeg.h ] || need+=(libturbojpeg0-dev)
