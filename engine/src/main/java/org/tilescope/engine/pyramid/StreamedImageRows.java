@@ -43,6 +43,12 @@ final class StreamedImageRows implements RowSource {
     private final int height;
     private final int bands;
     private final BlockingQueue<int[]> queue = new ArrayBlockingQueue<>(QUEUED_BANDS);
+    /**
+     * Bands the writer has copied out, for the decoder to fill again: a band of a 40000 px wide
+     * image is 41 MB, and allocating one for every 256 rows made G1 grow the heap towards -Xmx
+     * with humongous garbage.
+     */
+    private final BlockingQueue<int[]> free = new ArrayBlockingQueue<>(QUEUED_BANDS + 1);
     private final Thread decoder;
     private volatile Throwable failure;
     private volatile boolean closed;
@@ -100,6 +106,7 @@ final class StreamedImageRows implements RowSource {
             throw failure != null ? failed() : new SlideException(file, "ended after " + y + " of " + height + " rows");
         }
         System.arraycopy(band, 0, out, 0, rows * width);
+        free.offer(band);
     }
 
     private IOException failed() {
@@ -169,7 +176,8 @@ final class StreamedImageRows implements RowSource {
                 while (!closed && !queue.offer(band, 100, TimeUnit.MILLISECONDS)) {
                     // the writer is behind: wait (backpressure)
                 }
-                band = new int[BAND * width];
+                int[] reused = free.poll();
+                band = reused != null ? reused : new int[BAND * width];
                 rowsInBand = 0;
             }
             if (closed) {
