@@ -3,7 +3,9 @@ package org.tilescope.app.render;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
+import java.awt.geom.Area;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
@@ -23,6 +25,7 @@ import org.tilescope.engine.cache.TilePipeline;
 import org.tilescope.engine.cache.ViewGeneration;
 import org.tilescope.engine.view.TileScheduler;
 import org.tilescope.engine.view.Viewport;
+import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.SlideInfo;
 
 /** Paints a view of a slide: one piece of code for the screen and for exported images. */
@@ -73,16 +76,57 @@ public final class SlideRenderer {
     /** As above at a given slide-to-screen transform (the tile pane's, snapped to whole device pixels). */
     public static void paint(Graphics2D g, SlideInfo info, AffineTransform slideToScreen, PaintPlan plan, int w, int h,
                              boolean smooth) {
+        Rectangle2D slideRect = new Rectangle2D.Double(0, 0, info.width(), info.height());
         g.setColor(BACKGROUND);
-        g.fillRect(0, 0, w, h);
+        PaintPlan layers = plan;
+        boolean covered = tilesCoverView(info, slideToScreen, plan, w, h);
+        if (covered) {
+            // every slide pixel in view gets a tile (sharp, or coarser cover where one is missing):
+            // the window colour goes only around the slide, and neither the underlay nor the
+            // thumbnail is painted only to be painted over; a frame in motion (a zoom step) then
+            // writes each pixel about once instead of three or four times
+            Area around = new Area(new Rectangle(0, 0, w, h));
+            around.subtract(new Area(slideToScreen.createTransformedShape(slideRect)));
+            g.fill(around);
+            if (plan.base() != null && !plan.complete()) {
+                layers = new PaintPlan(plan.level(), null, plan.baseDownsample(), plan.tiles(), plan.wanted(),
+                        plan.sharp(), plan.uncovered());
+            }
+        } else {
+            g.fillRect(0, 0, w, h);
+        }
         AffineTransform at = g.getTransform();
         g.transform(slideToScreen);
-        // under the slide: before the thumbnail exists nothing shows the window colour
-        g.setColor(underlay);
-        g.fill(new Rectangle2D.Double(0, 0, info.width(), info.height()));
+        if (!covered) {
+            // under the slide: before the thumbnail exists nothing shows the window colour
+            g.setColor(underlay);
+            g.fill(slideRect);
+        }
         g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_SPEED);
-        TilePainter.paint(g, plan, smooth);
+        TilePainter.paint(g, layers, smooth);
         g.setTransform(at);
+    }
+
+    /**
+     * True when the plan's tiles, sharp or cover, lie under every pixel of the slide in a
+     * {@code w x h} view at {@code slideToScreen}: every wanted tile of its level is in or covered
+     * by coarser ones, and the wanted tiles are all the view shows (the scheduler caps how many it
+     * wants, and a view that needs more shows only those nearest the centre).
+     */
+    static boolean tilesCoverView(SlideInfo info, AffineTransform slideToScreen, PaintPlan plan, int w, int h) {
+        if (plan.uncovered() != 0 || plan.level() < 0 || plan.level() >= info.levelCount() || plan.tiles().isEmpty()) {
+            return false;
+        }
+        // the tile range the scheduler computes for this view (TileScheduler.range)
+        Viewport v = viewport(slideToScreen, w, h, 1, 0, 0, 0);
+        LevelInfo l = info.level(plan.level());
+        double ds = l.downsample();
+        int col0 = Math.max(0, (int) Math.floor(Math.max(0, v.x() / ds) / l.tileWidth()));
+        int row0 = Math.max(0, (int) Math.floor(Math.max(0, v.y() / ds) / l.tileHeight()));
+        int col1 = Math.min(l.cols() - 1, (int) Math.floor(Math.min(l.width() - 1, Math.ceil((v.x() + v.width()) / ds) - 1) / l.tileWidth()));
+        int row1 = Math.min(l.rows() - 1, (int) Math.floor(Math.min(l.height() - 1, Math.ceil((v.y() + v.height()) / ds) - 1) / l.tileHeight()));
+        long inView = col1 < col0 || row1 < row0 ? 0 : (long) (col1 - col0 + 1) * (row1 - row0 + 1);
+        return inView > 0 && inView == plan.wanted();
     }
 
     /** What an export reports while it waits for tiles, and how it learns it should stop. */
