@@ -334,6 +334,13 @@ public final class TilePane extends JComponent {
         frameObserver = observer;
     }
 
+    /** Runs just before each frame's slide painting is timed (benchmarks read clocks there). */
+    public void setFrameStartObserver(Runnable observer) {
+        frameStartObserver = observer;
+    }
+
+    private Runnable frameStartObserver;
+
     /** The slide pixels of the last frame, in device pixels, before the layers over them (tests, benchmarks). */
     public BufferedImage frameImage() {
         return frame.image();
@@ -424,6 +431,9 @@ public final class TilePane extends JComponent {
                 return;
             }
             double deviceScale = g.getTransform().getScaleX();
+            if (frameStartObserver != null) {
+                frameStartObserver.run();
+            }
             long t0 = System.nanoTime();
             lastPaintNanos = t0;
             paintBuffered(g, w, h, deviceScale);

@@ -166,13 +166,22 @@ class FrameBufferTest {
      */
     @Test
     void zoomStepsEqualThePlainPaintOfTheirPlan() throws Exception {
+        zoomSteps(new ViewState(1100, 760, 3.4, 0, false));
+    }
+
+    @Test
+    void zoomStepsTurnedAndFlippedEqualThePlainPaintOfTheirPlan() throws Exception {
+        zoomSteps(new ViewState(1250, 690, 3.1, 1, true));
+    }
+
+    private void zoomSteps(ViewState start) throws Exception {
         pipeline = new TilePipeline(new CacheSizes(256L << 20, 256L << 20), TileDecoder.standard(), 2, 4, 16);
         SlideHandle slide = pipeline.open(dzi);
         slide.ready().get(30, TimeUnit.SECONDS);
         TileScheduler scheduler = new TileScheduler(pipeline, slide);
         var info = slide.info();
         FrameBuffer fb = new FrameBuffer();
-        ViewState v = new ViewState(1100, 760, 3.4, 0, false);
+        ViewState v = start;
         int covered = 0;
         int coveredIncomplete = 0;
         int plain = 0;
