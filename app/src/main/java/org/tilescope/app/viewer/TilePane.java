@@ -516,8 +516,10 @@ public final class TilePane extends JComponent {
         toDevice.concatenate(view.slideToScreen(w, h));
         toDevice = FrameBuffer.snapped(toDevice);
         double[] vel = slideVelocity();
+        long planStart = System.nanoTime();
         PaintPlan plan = scheduler.update(SlideRenderer.viewport(toDevice, bw, bh, view.downsample() / Math.max(1e-3, deviceScale),
                 vel[0], vel[1], generation));
+        lastPlanNanos = System.nanoTime() - planStart;
         lastPlan = plan;
         BufferedImage img = frame.paint(slide.id(), slide.info(), toDevice, plan, bw, bh, !inMotion(), lut);
         if (frame.pending()) {
@@ -550,6 +552,12 @@ public final class TilePane extends JComponent {
     }
 
     private long lastBlitNanos;
+    private long lastPlanNanos;
+
+    /** How long the last frame's plan (the scheduler's update) took, in nanoseconds (benchmarks). */
+    public long lastPlanNanos() {
+        return lastPlanNanos;
+    }
 
     /** How long the last frame's copy of the back buffer onto Swing's surface took, in nanoseconds (benchmarks). */
     public long lastBlitNanos() {

@@ -121,6 +121,8 @@ public final class PanZoomRun {
     private final java.util.Map<String, List<Long>> ownFrameNanos = new java.util.LinkedHashMap<>();
     /** Per part of the script, each frame's copy onto Swing's surface (the send to the screen). */
     private final java.util.Map<String, List<Long>> sendNanos = new java.util.LinkedHashMap<>();
+    /** Per part of the script, each frame's plan (the scheduler's update). */
+    private final java.util.Map<String, List<Long>> planNanos = new java.util.LinkedHashMap<>();
 
     public static void main(String[] args) throws Exception {
         Path big = Path.of(args.length > 0 ? args[0] : "/tmp/tilescope-big");
@@ -174,6 +176,7 @@ public final class PanZoomRun {
                 frameNanos.clear();
                 ownFrameNanos.clear();
                 sendNanos.clear();
+                planNanos.clear();
                 anchor.ownNanos.clear();
                 unfilled.clear();
                 blitNanos.clear();
@@ -183,22 +186,11 @@ public final class PanZoomRun {
             script(name);
             setPhase("after " + name); // frames from here on are not this slide's script
             // the lists grow on the EDT: read them there
-            java.util.Map<String, List<Long>> byPart = Edt.call(() -> {
-                java.util.Map<String, List<Long>> copy = new java.util.LinkedHashMap<>();
-                frameNanos.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-                return copy;
-            });
-            java.util.Map<String, List<Long>> ownByPart = Edt.call(() -> {
-                java.util.Map<String, List<Long>> copy = new java.util.LinkedHashMap<>();
-                ownFrameNanos.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-                return copy;
-            });
+            java.util.Map<String, List<Long>> byPart = copyOnEdt(frameNanos);
+            java.util.Map<String, List<Long>> ownByPart = copyOnEdt(ownFrameNanos);
             long[] anchorOwn = Edt.call(() -> anchor.ownNanos.stream().mapToLong(Long::longValue).toArray());
-            java.util.Map<String, List<Long>> sendByPart = Edt.call(() -> {
-                java.util.Map<String, List<Long>> copy = new java.util.LinkedHashMap<>();
-                sendNanos.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-                return copy;
-            });
+            java.util.Map<String, List<Long>> sendByPart = copyOnEdt(sendNanos);
+            java.util.Map<String, List<Long>> planByPart = copyOnEdt(planNanos);
             long[] after = blit(pane.getWidth(), pane.getHeight(), 200);
             long[] blit = java.util.stream.LongStream.concat(Arrays.stream(before), Arrays.stream(after)).toArray();
             System.out.printf(Locale.ROOT, "blit %dx%d in a window of its own, 200 frames before and 200 after %s:"
@@ -219,23 +211,19 @@ public final class PanZoomRun {
                     percentile(f, 99) / 1e6 / blitP99, Arrays.stream(u).max().orElse(0), framesWithHoles);
             System.out.printf(Locale.ROOT, "  of which the copy onto Swing's surface: p50 %.2f ms, p99 %.2f ms%n",
                     percentile(toScreen, 50) / 1e6, percentile(toScreen, 99) / 1e6);
-            byPart.forEach((part, times) -> {
-                long[] t = times.stream().mapToLong(Long::longValue).toArray();
-                System.out.printf(Locale.ROOT, "  %-16s %4d frames, p50 %.2f ms, p99 %.2f ms (%.2fx / %.2fx), max %.2f ms%n",
-                        part, t.length, percentile(t, 50) / 1e6, percentile(t, 99) / 1e6,
-                        percentile(t, 50) / 1e6 / blitP50, percentile(t, 99) / 1e6 / blitP99,
-                        Arrays.stream(t).max().orElse(0) / 1e6);
-            });
+            printParts(byPart, blitP50, blitP99);
             // where a frame's time goes: the back buffer (plan, paint) and the send to the screen
             byPart.forEach((part, times) -> {
                 List<Long> sends = sendByPart.getOrDefault(part, List.of());
                 long[] send = sends.stream().mapToLong(Long::longValue).toArray();
-                long[] buffer = new long[Math.min(send.length, times.size())];
+                long[] plan = planByPart.getOrDefault(part, List.of()).stream().mapToLong(Long::longValue).toArray();
+                long[] buffer = new long[Math.min(Math.min(send.length, plan.length), times.size())];
                 for (int i = 0; i < buffer.length; i++) {
-                    buffer[i] = times.get(i) - send[i];
+                    buffer[i] = times.get(i) - send[i] - plan[i];
                 }
-                System.out.printf(Locale.ROOT, "  %-16s back buffer p50 %.2f ms, p99 %.2f ms; send p50 %.2f ms, p99 %.2f ms%n",
-                        part, percentile(buffer, 50) / 1e6, percentile(buffer, 99) / 1e6,
+                System.out.printf(Locale.ROOT, "  %-16s plan p50 %.2f ms, p99 %.2f ms; back buffer p50 %.2f ms, p99 %.2f ms;"
+                                + " send p50 %.2f ms, p99 %.2f ms%n", part, percentile(plan, 50) / 1e6, percentile(plan, 99) / 1e6,
+                        percentile(buffer, 50) / 1e6, percentile(buffer, 99) / 1e6,
                         percentile(send, 50) / 1e6, percentile(send, 99) / 1e6);
             });
             // the same without the time the EDT waited for a CPU or stood in a GC pause, frames and
@@ -243,13 +231,7 @@ public final class PanZoomRun {
             double ownP50 = percentile(anchorOwn, 50) / 1e6;
             double ownP99 = percentile(anchorOwn, 99) / 1e6;
             System.out.printf(Locale.ROOT, "  without CPU waits and GC pauses: anchor p50 %.2f ms, p99 %.2f ms%n", ownP50, ownP99);
-            ownByPart.forEach((part, times) -> {
-                long[] t = times.stream().mapToLong(Long::longValue).toArray();
-                System.out.printf(Locale.ROOT, "  %-16s %4d frames, p50 %.2f ms, p99 %.2f ms (%.2fx / %.2fx), max %.2f ms%n",
-                        part, t.length, percentile(t, 50) / 1e6, percentile(t, 99) / 1e6,
-                        percentile(t, 50) / 1e6 / ownP50, percentile(t, 99) / 1e6 / ownP99,
-                        Arrays.stream(t).max().orElse(0) / 1e6);
-            });
+            printParts(ownByPart, ownP50, ownP99);
         }
         Edt.call(() -> {
             pane.layers().remove(anchor); // switches are timed without it
@@ -325,6 +307,26 @@ public final class PanZoomRun {
         }
     }
 
+    /** Per part of the script: frames, p50, p99 (in ms and against the anchor's p50 and p99), max. */
+    private static void printParts(java.util.Map<String, List<Long>> byPart, double anchorP50, double anchorP99) {
+        byPart.forEach((part, times) -> {
+            long[] t = times.stream().mapToLong(Long::longValue).toArray();
+            System.out.printf(Locale.ROOT, "  %-16s %4d frames, p50 %.2f ms, p99 %.2f ms (%.2fx / %.2fx), max %.2f ms%n",
+                    part, t.length, percentile(t, 50) / 1e6, percentile(t, 99) / 1e6,
+                    percentile(t, 50) / 1e6 / anchorP50, percentile(t, 99) / 1e6 / anchorP99,
+                    Arrays.stream(t).max().orElse(0) / 1e6);
+        });
+    }
+
+    /** A copy of per-part times, taken on the EDT where the lists grow. */
+    private static java.util.Map<String, List<Long>> copyOnEdt(java.util.Map<String, List<Long>> byPart) {
+        return Edt.call(() -> {
+            java.util.Map<String, List<Long>> copy = new java.util.LinkedHashMap<>();
+            byPart.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+            return copy;
+        });
+    }
+
     private void setPhase(String name) {
         Edt.call(() -> {
             phase = name;
@@ -338,6 +340,7 @@ public final class PanZoomRun {
         long t0 = System.nanoTime();
         frameNanos.computeIfAbsent(phase, k -> new ArrayList<>()).add(nanos);
         sendNanos.computeIfAbsent(phase, k -> new ArrayList<>()).add(pane.lastBlitNanos());
+        planNanos.computeIfAbsent(phase, k -> new ArrayList<>()).add(pane.lastPlanNanos());
         if (frameClocks != null) {
             ownFrameNanos.computeIfAbsent(phase, k -> new ArrayList<>()).add(ownTime(nanos, frameClocks));
         }
