@@ -3,8 +3,11 @@ package org.tilescope.app.render;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
+import java.awt.geom.Area;
 import java.awt.geom.AffineTransform;
+import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -23,6 +26,7 @@ import org.tilescope.engine.cache.TilePipeline;
 import org.tilescope.engine.cache.ViewGeneration;
 import org.tilescope.engine.view.TileScheduler;
 import org.tilescope.engine.view.Viewport;
+import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.SlideInfo;
 
 /** Paints a view of a slide: one piece of code for the screen and for exported images. */
@@ -73,16 +77,107 @@ public final class SlideRenderer {
     /** As above at a given slide-to-screen transform (the tile pane's, snapped to whole device pixels). */
     public static void paint(Graphics2D g, SlideInfo info, AffineTransform slideToScreen, PaintPlan plan, int w, int h,
                              boolean smooth) {
+        Rectangle2D slideRect = new Rectangle2D.Double(0, 0, info.width(), info.height());
         g.setColor(BACKGROUND);
-        g.fillRect(0, 0, w, h);
-        AffineTransform at = g.getTransform();
-        g.transform(slideToScreen);
-        // under the slide: before the thumbnail exists nothing shows the window colour
-        g.setColor(underlay);
-        g.fill(new Rectangle2D.Double(0, 0, info.width(), info.height()));
+        int[] range = coveredRange(info, slideToScreen, plan, w, h);
+        if (range == null) {
+            g.fillRect(0, 0, w, h);
+            AffineTransform at = g.getTransform();
+            g.transform(slideToScreen);
+            // under the slide: before the thumbnail exists nothing shows the window colour
+            g.setColor(underlay);
+            g.fill(slideRect);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_SPEED);
+            TilePainter.paint(g, plan, smooth);
+            g.setTransform(at);
+            return;
+        }
+        // every slide pixel in view gets a tile (sharp, or coarser cover where one is missing): the
+        // window colour goes only around the slide, the underlay and the thumbnail are not painted
+        // only to be painted over, and cover only where the level's tiles are missing; a frame in
+        // motion (a zoom step, one that crosses a level) then writes each pixel about once
+        Area around = new Area(new Rectangle(0, 0, w, h));
+        around.subtract(new Area(slideToScreen.createTransformedShape(slideRect)));
+        g.fill(around);
         g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_SPEED);
-        TilePainter.paint(g, plan, smooth);
+        AffineTransform at = g.getTransform();
+        if (plan.complete()) {
+            g.transform(slideToScreen);
+            TilePainter.paint(g, new PaintPlan(plan.level(), null, plan.baseDownsample(), plan.tiles(), plan.wanted(),
+                    plan.sharp(), plan.uncovered()), smooth);
+            g.setTransform(at);
+            return;
+        }
+        List<PaintPlan.PaintTile> cover = new ArrayList<>();
+        List<PaintPlan.PaintTile> fine = new ArrayList<>();
+        java.util.Set<Long> present = new java.util.HashSet<>();
+        for (PaintPlan.PaintTile p : plan.tiles()) {
+            if (p.key().level() == plan.level()) {
+                fine.add(p);
+                present.add(((long) p.key().col() << 32) | p.key().row());
+            } else {
+                cover.add(p);
+            }
+        }
+        // the missing tiles' areas, a device pixel wider all round (the tiles go over that edge)
+        LevelInfo l = info.level(plan.level());
+        double ds = l.downsample();
+        Path2D missing = new Path2D.Double();
+        for (int row = range[1]; row <= range[3]; row++) {
+            for (int col = range[0]; col <= range[2]; col++) {
+                if (!present.contains(((long) col << 32) | row)) {
+                    Rectangle2D cell = new Rectangle2D.Double(col * (double) l.tileWidth() * ds, row * (double) l.tileHeight() * ds,
+                            Math.min(l.tileWidth(), l.width() - col * l.tileWidth()) * ds,
+                            Math.min(l.tileHeight(), l.height() - row * l.tileHeight()) * ds);
+                    Rectangle2D d = slideToScreen.createTransformedShape(cell).getBounds2D();
+                    double x0 = Math.floor(d.getMinX()) - 1;
+                    double y0 = Math.floor(d.getMinY()) - 1;
+                    missing.append(new Rectangle2D.Double(x0, y0, Math.ceil(d.getMaxX()) + 1 - x0,
+                            Math.ceil(d.getMaxY()) + 1 - y0), false);
+                }
+            }
+        }
+        java.awt.Shape clip = g.getClip();
+        g.clip(missing);
+        g.transform(slideToScreen);
+        TilePainter.paint(g, new PaintPlan(plan.level(), null, plan.baseDownsample(), cover, plan.wanted(), plan.sharp(),
+                plan.uncovered()), smooth);
         g.setTransform(at);
+        g.setClip(clip);
+        g.transform(slideToScreen);
+        TilePainter.paint(g, new PaintPlan(plan.level(), null, plan.baseDownsample(), fine, plan.wanted(), plan.sharp(),
+                plan.uncovered()), smooth);
+        g.setTransform(at);
+    }
+
+    /**
+     * True when the plan's tiles, sharp or cover, lie under every pixel of the slide in a
+     * {@code w x h} view at {@code slideToScreen}: every wanted tile of its level is in or covered
+     * by coarser ones, and the wanted tiles are all the view shows (the scheduler caps how many it
+     * wants, and a view that needs more shows only those nearest the centre).
+     */
+    static boolean tilesCoverView(SlideInfo info, AffineTransform slideToScreen, PaintPlan plan, int w, int h) {
+        return coveredRange(info, slideToScreen, plan, w, h) != null;
+    }
+
+    /**
+     * The tiles of the plan's level in view ({@code col0, row0, col1, row1}) when the plan's tiles
+     * cover the view as {@link #tilesCoverView} says; else null.
+     */
+    private static int[] coveredRange(SlideInfo info, AffineTransform slideToScreen, PaintPlan plan, int w, int h) {
+        if (plan.uncovered() != 0 || plan.level() < 0 || plan.level() >= info.levelCount() || plan.tiles().isEmpty()) {
+            return null;
+        }
+        // the tile range the scheduler computes for this view (TileScheduler.range)
+        Viewport v = viewport(slideToScreen, w, h, 1, 0, 0, 0);
+        LevelInfo l = info.level(plan.level());
+        double ds = l.downsample();
+        int col0 = Math.max(0, (int) Math.floor(Math.max(0, v.x() / ds) / l.tileWidth()));
+        int row0 = Math.max(0, (int) Math.floor(Math.max(0, v.y() / ds) / l.tileHeight()));
+        int col1 = Math.min(l.cols() - 1, (int) Math.floor(Math.min(l.width() - 1, Math.ceil((v.x() + v.width()) / ds) - 1) / l.tileWidth()));
+        int row1 = Math.min(l.rows() - 1, (int) Math.floor(Math.min(l.height() - 1, Math.ceil((v.y() + v.height()) / ds) - 1) / l.tileHeight()));
+        long inView = col1 < col0 || row1 < row0 ? 0 : (long) (col1 - col0 + 1) * (row1 - row0 + 1);
+        return inView > 0 && inView == plan.wanted() ? new int[] {col0, row0, col1, row1} : null;
     }
 
     /** What an export reports while it waits for tiles, and how it learns it should stop. */

@@ -334,6 +334,13 @@ public final class TilePane extends JComponent {
         frameObserver = observer;
     }
 
+    /** Runs just before each frame's slide painting is timed (benchmarks read clocks there). */
+    public void setFrameStartObserver(Runnable observer) {
+        frameStartObserver = observer;
+    }
+
+    private Runnable frameStartObserver;
+
     /** The slide pixels of the last frame, in device pixels, before the layers over them (tests, benchmarks). */
     public BufferedImage frameImage() {
         return frame.image();
@@ -424,6 +431,9 @@ public final class TilePane extends JComponent {
                 return;
             }
             double deviceScale = g.getTransform().getScaleX();
+            if (frameStartObserver != null) {
+                frameStartObserver.run();
+            }
             long t0 = System.nanoTime();
             lastPaintNanos = t0;
             paintBuffered(g, w, h, deviceScale);
@@ -506,8 +516,10 @@ public final class TilePane extends JComponent {
         toDevice.concatenate(view.slideToScreen(w, h));
         toDevice = FrameBuffer.snapped(toDevice);
         double[] vel = slideVelocity();
+        long planStart = System.nanoTime();
         PaintPlan plan = scheduler.update(SlideRenderer.viewport(toDevice, bw, bh, view.downsample() / Math.max(1e-3, deviceScale),
                 vel[0], vel[1], generation));
+        lastPlanNanos = System.nanoTime() - planStart;
         lastPlan = plan;
         BufferedImage img = frame.paint(slide.id(), slide.info(), toDevice, plan, bw, bh, !inMotion(), lut);
         if (frame.pending()) {
@@ -540,6 +552,12 @@ public final class TilePane extends JComponent {
     }
 
     private long lastBlitNanos;
+    private long lastPlanNanos;
+
+    /** How long the last frame's plan (the scheduler's update) took, in nanoseconds (benchmarks). */
+    public long lastPlanNanos() {
+        return lastPlanNanos;
+    }
 
     /** How long the last frame's copy of the back buffer onto Swing's surface took, in nanoseconds (benchmarks). */
     public long lastBlitNanos() {

@@ -157,6 +157,108 @@ class FrameBufferTest {
         pipeline = null;
     }
 
+    /**
+     * Zoom steps (every pixel changes) across levels, nearest-neighbour as in motion and a smooth
+     * one at rest, with the chosen level's tiles in, partly in over coarser cover, or partly
+     * missing with no cover (the thumbnail shows there): each frame equals the frame painted the
+     * plain way (window colour, underlay, thumbnail, then every tile of the plan over them),
+     * though a frame whose tiles cover the view paints neither the underlay nor the thumbnail.
+     */
+    @Test
+    void zoomStepsEqualThePlainPaintOfTheirPlan() throws Exception {
+        zoomSteps(new ViewState(1100, 760, 3.4, 0, false));
+    }
+
+    @Test
+    void zoomStepsTurnedAndFlippedEqualThePlainPaintOfTheirPlan() throws Exception {
+        zoomSteps(new ViewState(1250, 690, 3.1, 1, true));
+    }
+
+    private void zoomSteps(ViewState start) throws Exception {
+        pipeline = new TilePipeline(new CacheSizes(256L << 20, 256L << 20), TileDecoder.standard(), 2, 4, 16);
+        SlideHandle slide = pipeline.open(dzi);
+        slide.ready().get(30, TimeUnit.SECONDS);
+        TileScheduler scheduler = new TileScheduler(pipeline, slide);
+        var info = slide.info();
+        FrameBuffer fb = new FrameBuffer();
+        ViewState v = start;
+        int covered = 0;
+        int coveredIncomplete = 0;
+        int plain = 0;
+        for (int i = 0; i < 25; i++) {
+            boolean smooth = i == 24;
+            AffineTransform t = FrameBuffer.snapped(v.slideToScreen(W, H));
+            var vp = SlideRenderer.viewport(t, W, H, v.downsample(), 0, 0, i + 1);
+            List<TileKey> keys = scheduler.visibleTiles(vp);
+            int level = keys.getFirst().level();
+            for (TileKey k : keys) {
+                pipeline.request(slide, k, Priority.VISIBLE, null, 0).get(30, TimeUnit.SECONDS);
+            }
+            // the whole next coarser level, the cover of whatever is left out below
+            List<PaintPlan.PaintTile> cover = new java.util.ArrayList<>();
+            if (level + 1 < info.levelCount()) {
+                var c = info.level(level + 1);
+                for (int r = 0; r < c.rows(); r++) {
+                    for (int col = 0; col < c.cols(); col++) {
+                        TileKey k = slide.key(level + 1, col, r);
+                        cover.add(new PaintPlan.PaintTile(k, pipeline.request(slide, k, Priority.VISIBLE, null, 0)
+                                .get(30, TimeUnit.SECONDS), c.downsample()));
+                    }
+                }
+            }
+            // step by step: all in; every third left out over cover; every third left out, uncovered;
+            // only one row wanted, as the scheduler wants only the middle of a view that needs too many
+            int variant = cover.isEmpty() ? 0 : i % 4;
+            if (variant == 3) {
+                int middle = keys.get(keys.size() / 2).row();
+                keys = keys.stream().filter(k -> k.row() == middle).toList();
+            }
+            List<PaintPlan.PaintTile> tiles = new java.util.ArrayList<>(variant == 1 ? cover : List.of());
+            int left = 0;
+            for (int j = 0; j < keys.size(); j++) {
+                if ((variant == 1 || variant == 2) && j % 3 == 1) {
+                    left++;
+                } else {
+                    tiles.add(new PaintPlan.PaintTile(keys.get(j), pipeline.cached(keys.get(j)), info.level(level).downsample()));
+                }
+            }
+            PaintPlan plan = new PaintPlan(level, slide.thumbnail(), info.level(slide.thumbnailLevel()).downsample(), tiles,
+                    keys.size(), keys.size() - left, variant == 2 ? left : 0);
+            fb.paint(slide.id(), info, t, plan, W, H, smooth, null);
+            while (fb.pending()) {
+                fb.paint(slide.id(), info, t, plan, W, H, smooth, null);
+            }
+            assertEquals(0, differing(plainPaint(slide, t, plan, smooth), fb.image()), "zoom step " + i);
+            if (SlideRenderer.tilesCoverView(info, t, plan, W, H)) {
+                covered++;
+                coveredIncomplete += plan.complete() ? 0 : 1;
+            } else {
+                plain++;
+            }
+            v = v.zoomAbout(i < 12 ? 1.25 : 1 / 1.2, W * 0.3, H * 0.6, W, H, 8);
+        }
+        pipeline.close();
+        pipeline = null;
+        assertTrue(covered >= 10 && coveredIncomplete >= 4, "frames whose tiles covered the view: " + covered
+                + ", of them over cover: " + coveredIncomplete);
+        assertTrue(plain >= 8, "frames with the underlay or thumbnail showing: " + plain);
+    }
+
+    /** The frame painted the plain way: window colour, underlay, then the plan with its thumbnail. */
+    private static BufferedImage plainPaint(SlideHandle slide, AffineTransform t, PaintPlan plan, boolean smooth) {
+        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+        var g = img.createGraphics();
+        g.setColor(SlideRenderer.BACKGROUND);
+        g.fillRect(0, 0, W, H);
+        g.transform(t);
+        g.setColor(SlideRenderer.underlay);
+        g.fill(new java.awt.geom.Rectangle2D.Double(0, 0, slide.info().width(), slide.info().height()));
+        g.setRenderingHint(java.awt.RenderingHints.KEY_RENDERING, java.awt.RenderingHints.VALUE_RENDER_SPEED);
+        org.tilescope.engine.view.TilePainter.paint(g, plan, smooth);
+        g.dispose();
+        return img;
+    }
+
     @Test
     void shiftMovesPixelsLikeCopyingThemOneByOne() {
         int w = 7;

@@ -57,6 +57,8 @@ public final class PanZoomRun {
      */
     private static final class BlitLayer implements org.tilescope.app.render.Layer {
         final List<Long> nanos = new ArrayList<>();
+        /** The same, less the CPU wait and GC pauses inside each. */
+        final List<Long> ownNanos = new ArrayList<>();
         private BufferedImage img;
         private int n;
 
@@ -81,13 +83,46 @@ public final class PanZoomRun {
                 img = pattern(ctx.width(), ctx.height());
             }
             img.setRGB(n % img.getWidth(), 0, n++);
+            long[] clocks = waitClocks();
             long t0 = System.nanoTime();
             g.drawImage(img, 0, 0, null);
-            nanos.add(System.nanoTime() - t0);
+            long took = System.nanoTime() - t0;
+            nanos.add(took);
+            ownNanos.add(ownTime(took, clocks));
         }
     }
 
     private final BlitLayer anchor = new BlitLayer();
+
+    /** The EDT's schedstat file, read on the EDT once. */
+    private static java.nio.file.Path edtSchedstat;
+
+    /** On the EDT: its run-queue wait so far (ns) and the GC pauses so far (ms). */
+    static long[] waitClocks() {
+        if (edtSchedstat == null) {
+            edtSchedstat = org.tilescope.app.swing.ThreadClock.ownSchedstat();
+        }
+        return new long[] {org.tilescope.app.swing.ThreadClock.cpuWait(edtSchedstat),
+            org.tilescope.app.swing.ThreadClock.gcPauseMillis()};
+    }
+
+    /**
+     * {@code took} less the time since {@code before} that the EDT waited for a CPU or stood in a
+     * GC pause: the time the work itself took, which the machine's load does not stretch.
+     */
+    static long ownTime(long took, long[] before) {
+        long[] now = waitClocks();
+        long waited = before[0] < 0 || now[0] < 0 ? 0 : now[0] - before[0];
+        long gc = TimeUnit.MILLISECONDS.toNanos(now[1] - before[1]);
+        return Math.max(0, took - waited - gc);
+    }
+
+    private long[] frameClocks;
+    private final java.util.Map<String, List<Long>> ownFrameNanos = new java.util.LinkedHashMap<>();
+    /** Per part of the script, each frame's copy onto Swing's surface (the send to the screen). */
+    private final java.util.Map<String, List<Long>> sendNanos = new java.util.LinkedHashMap<>();
+    /** Per part of the script, each frame's plan (the scheduler's update). */
+    private final java.util.Map<String, List<Long>> planNanos = new java.util.LinkedHashMap<>();
 
     public static void main(String[] args) throws Exception {
         Path big = Path.of(args.length > 0 ? args[0] : "/tmp/tilescope-big");
@@ -112,6 +147,11 @@ public final class PanZoomRun {
         pane = Edt.call(w::pane);
         Edt.call(() -> {
             pane.setFrameObserver(this::onFrame);
+            pane.setFrameStartObserver(() -> {
+                long t0 = System.nanoTime();
+                frameClocks = waitClocks();
+                stalls.exclude(System.nanoTime() - t0);
+            });
             return null;
         });
         System.out.printf(Locale.ROOT, "tile pane %dx%d, decoder %s%n", pane.getWidth(), pane.getHeight(),
@@ -134,6 +174,10 @@ public final class PanZoomRun {
             long[] before = blit(pane.getWidth(), pane.getHeight(), 200);
             Edt.call(() -> {
                 frameNanos.clear();
+                ownFrameNanos.clear();
+                sendNanos.clear();
+                planNanos.clear();
+                anchor.ownNanos.clear();
                 unfilled.clear();
                 blitNanos.clear();
                 anchor.nanos.clear();
@@ -142,11 +186,11 @@ public final class PanZoomRun {
             script(name);
             setPhase("after " + name); // frames from here on are not this slide's script
             // the lists grow on the EDT: read them there
-            java.util.Map<String, List<Long>> byPart = Edt.call(() -> {
-                java.util.Map<String, List<Long>> copy = new java.util.LinkedHashMap<>();
-                frameNanos.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-                return copy;
-            });
+            java.util.Map<String, List<Long>> byPart = copyOnEdt(frameNanos);
+            java.util.Map<String, List<Long>> ownByPart = copyOnEdt(ownFrameNanos);
+            long[] anchorOwn = Edt.call(() -> anchor.ownNanos.stream().mapToLong(Long::longValue).toArray());
+            java.util.Map<String, List<Long>> sendByPart = copyOnEdt(sendNanos);
+            java.util.Map<String, List<Long>> planByPart = copyOnEdt(planNanos);
             long[] after = blit(pane.getWidth(), pane.getHeight(), 200);
             long[] blit = java.util.stream.LongStream.concat(Arrays.stream(before), Arrays.stream(after)).toArray();
             System.out.printf(Locale.ROOT, "blit %dx%d in a window of its own, 200 frames before and 200 after %s:"
@@ -167,13 +211,27 @@ public final class PanZoomRun {
                     percentile(f, 99) / 1e6 / blitP99, Arrays.stream(u).max().orElse(0), framesWithHoles);
             System.out.printf(Locale.ROOT, "  of which the copy onto Swing's surface: p50 %.2f ms, p99 %.2f ms%n",
                     percentile(toScreen, 50) / 1e6, percentile(toScreen, 99) / 1e6);
+            printParts(byPart, blitP50, blitP99);
+            // where a frame's time goes: the back buffer (plan, paint) and the send to the screen
             byPart.forEach((part, times) -> {
-                long[] t = times.stream().mapToLong(Long::longValue).toArray();
-                System.out.printf(Locale.ROOT, "  %-16s %4d frames, p50 %.2f ms, p99 %.2f ms (%.2fx / %.2fx), max %.2f ms%n",
-                        part, t.length, percentile(t, 50) / 1e6, percentile(t, 99) / 1e6,
-                        percentile(t, 50) / 1e6 / blitP50, percentile(t, 99) / 1e6 / blitP99,
-                        Arrays.stream(t).max().orElse(0) / 1e6);
+                List<Long> sends = sendByPart.getOrDefault(part, List.of());
+                long[] send = sends.stream().mapToLong(Long::longValue).toArray();
+                long[] plan = planByPart.getOrDefault(part, List.of()).stream().mapToLong(Long::longValue).toArray();
+                long[] buffer = new long[Math.min(Math.min(send.length, plan.length), times.size())];
+                for (int i = 0; i < buffer.length; i++) {
+                    buffer[i] = times.get(i) - send[i] - plan[i];
+                }
+                System.out.printf(Locale.ROOT, "  %-16s plan p50 %.2f ms, p99 %.2f ms; back buffer p50 %.2f ms, p99 %.2f ms;"
+                                + " send p50 %.2f ms, p99 %.2f ms%n", part, percentile(plan, 50) / 1e6, percentile(plan, 99) / 1e6,
+                        percentile(buffer, 50) / 1e6, percentile(buffer, 99) / 1e6,
+                        percentile(send, 50) / 1e6, percentile(send, 99) / 1e6);
             });
+            // the same without the time the EDT waited for a CPU or stood in a GC pause, frames and
+            // anchor alike: what the work itself costs when the machine's load is taken out
+            double ownP50 = percentile(anchorOwn, 50) / 1e6;
+            double ownP99 = percentile(anchorOwn, 99) / 1e6;
+            System.out.printf(Locale.ROOT, "  without CPU waits and GC pauses: anchor p50 %.2f ms, p99 %.2f ms%n", ownP50, ownP99);
+            printParts(ownByPart, ownP50, ownP99);
         }
         Edt.call(() -> {
             pane.layers().remove(anchor); // switches are timed without it
@@ -249,6 +307,26 @@ public final class PanZoomRun {
         }
     }
 
+    /** Per part of the script: frames, p50, p99 (in ms and against the anchor's p50 and p99), max. */
+    private static void printParts(java.util.Map<String, List<Long>> byPart, double anchorP50, double anchorP99) {
+        byPart.forEach((part, times) -> {
+            long[] t = times.stream().mapToLong(Long::longValue).toArray();
+            System.out.printf(Locale.ROOT, "  %-16s %4d frames, p50 %.2f ms, p99 %.2f ms (%.2fx / %.2fx), max %.2f ms%n",
+                    part, t.length, percentile(t, 50) / 1e6, percentile(t, 99) / 1e6,
+                    percentile(t, 50) / 1e6 / anchorP50, percentile(t, 99) / 1e6 / anchorP99,
+                    Arrays.stream(t).max().orElse(0) / 1e6);
+        });
+    }
+
+    /** A copy of per-part times, taken on the EDT where the lists grow. */
+    private static java.util.Map<String, List<Long>> copyOnEdt(java.util.Map<String, List<Long>> byPart) {
+        return Edt.call(() -> {
+            java.util.Map<String, List<Long>> copy = new java.util.LinkedHashMap<>();
+            byPart.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+            return copy;
+        });
+    }
+
     private void setPhase(String name) {
         Edt.call(() -> {
             phase = name;
@@ -261,6 +339,11 @@ public final class PanZoomRun {
     private void onFrame(long nanos) {
         long t0 = System.nanoTime();
         frameNanos.computeIfAbsent(phase, k -> new ArrayList<>()).add(nanos);
+        sendNanos.computeIfAbsent(phase, k -> new ArrayList<>()).add(pane.lastBlitNanos());
+        planNanos.computeIfAbsent(phase, k -> new ArrayList<>()).add(pane.lastPlanNanos());
+        if (frameClocks != null) {
+            ownFrameNanos.computeIfAbsent(phase, k -> new ArrayList<>()).add(ownTime(nanos, frameClocks));
+        }
         blitNanos.add(pane.lastBlitNanos());
         if (switchTarget != null && pane.slide() != null && pane.slide().path().equals(switchTarget)
                 && pane.lastPlan() != null) {
@@ -385,6 +468,28 @@ public final class PanZoomRun {
             System.out.println("screenshot mid-pan at downsample " + ds + ": " + png);
             waitFor(() -> !pane.isFlinging(), "fling to stop");
         }
+        // mid-zoom: wheel-like steps out from 1.37 across a level (to 3.2), taken right after the
+        // last step's frame, while that level's tiles are still arriving over their cover
+        Edt.call(() -> {
+            pane.setDownsample(1.37);
+            return null;
+        });
+        settle();
+        for (int i = 0; i < 6; i++) {
+            Edt.call(() -> {
+                pane.zoomBy(1 / 1.15);
+                return null;
+            });
+            Edt.call(() -> null); // the step's frame
+        }
+        Path png = dir.resolve("mid-zoom.png");
+        Process p = new ProcessBuilder("import", "-window", "root", png.toString()).inheritIO().start();
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("import -window root failed for " + png);
+        }
+        System.out.println("screenshot mid-zoom, level " + Edt.call(pane::currentLevel) + ", plan complete "
+                + Edt.call(() -> pane.lastPlan().complete()) + ": " + png);
+        settle();
     }
 
     /** Slide id and time of every tile that landed in L1 during a switch (pipeline threads add). */
