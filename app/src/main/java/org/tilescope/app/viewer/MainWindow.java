@@ -379,6 +379,7 @@ public final class MainWindow extends JFrame {
                     target = firstReadable(abs);
                 }
                 SlideHandle h = pipeline.open(target);
+                awaitCover(h);
                 Edt.run(() -> {
                     if (!abs.equals(opening)) {
                         result.cancel(false);
@@ -394,6 +395,20 @@ public final class MainWindow extends JFrame {
             }
         });
         return result;
+    }
+
+    /** Longest the opener waits for a new slide's cover tile, so that its first frame shows the slide. */
+    static final int COVER_WAIT_MS = 50;
+
+    /** Waits (off the EDT) a little for the cover tile; without it the first frame is background until it lands. */
+    private static void awaitCover(SlideHandle h) {
+        try {
+            h.coverReady().get(COVER_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // a slow source: the view asks for its tiles now all the same
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Path firstReadable(Path dir) throws Exception {
@@ -549,6 +564,7 @@ public final class MainWindow extends JFrame {
         opener.submit(() -> {
             try {
                 SlideHandle h = pipeline.open(target);
+                awaitCover(h);
                 Edt.run(() -> {
                     if (opening != null || !target.equals(openingUrl)) {
                         result.cancel(false);

@@ -240,7 +240,8 @@ public final class TilePipeline implements AutoCloseable {
                     + " tiles for a thumbnail"));
             return;
         }
-        requestLevel(h, coverLevel(coarse), Priority.COVER);
+        h.coverRequested(CompletableFuture.allOf(requestLevel(h, coverLevel(coarse), Priority.COVER).stream()
+                .map(f -> f.handle((t, e) -> t)).toArray(CompletableFuture[]::new)));
         h.holdOverview(overviewHoldMillis).thenRunAsync(() -> loadOverview(h, coarse), OVERVIEW_STARTER);
     }
 

@@ -1,6 +1,7 @@
 package org.tilescope.engine.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -41,6 +42,7 @@ class SwitchOrderTest {
         pipeline.addListener((k, r) -> landed.add(k));
         SlideHandle h = pipeline.open(21, Path.of("switch"), fake);
         assertEquals(1, pipeline.inFlightRequests(), "at open, only the cover tile is asked for");
+        assertFalse(h.coverReady().isDone(), "its read waits at the gate");
 
         TileScheduler view = new TileScheduler(pipeline, h);
         Viewport v = Viewport.centred(1024, 768, 2048, 1536, 1.0, 1);
@@ -61,6 +63,7 @@ class SwitchOrderTest {
         assertEquals(1, h.thumbnailLevel());
 
         assertEquals(h.key(3, 0, 0), landed.getFirst(), "the cover tile first");
+        TilePipelineTest.await(h.coverReady());
         int lastVisible = -1;
         int firstOther = Integer.MAX_VALUE;
         for (int i = 0; i < landed.size(); i++) {
