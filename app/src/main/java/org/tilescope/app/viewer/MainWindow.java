@@ -379,13 +379,13 @@ public final class MainWindow extends JFrame {
                     target = firstReadable(abs);
                 }
                 SlideHandle h = pipeline.open(target);
+                awaitCover(h);
                 Edt.run(() -> {
                     if (!abs.equals(opening)) {
                         result.cancel(false);
                         return; // the user asked for another slide meanwhile
                     }
-                    show(h, folder);
-                    result.complete(h);
+                    show(h, folder, () -> result.complete(h));
                 });
             } catch (Exception e) {
                 Edt.run(() -> {
@@ -395,6 +395,20 @@ public final class MainWindow extends JFrame {
             }
         });
         return result;
+    }
+
+    /** Longest the opener waits for a new slide's cover tile, so that its first frame shows the slide. */
+    static final int COVER_WAIT_MS = 50;
+
+    /** Waits (off the EDT) a little for the cover tile; without it the first frame is background until it lands. */
+    private static void awaitCover(SlideHandle h) {
+        try {
+            h.coverReady().get(COVER_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // a slow source: the view asks for its tiles now all the same
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Path firstReadable(Path dir) throws Exception {
@@ -414,34 +428,64 @@ public final class MainWindow extends JFrame {
         throw new java.io.IOException(dir + ": no slides in this folder");
     }
 
-    /** @param askedForFolder the user opened a folder, and this is its first readable slide */
-    private void show(SlideHandle h, boolean askedForFolder) {
+    /**
+     * Longest a switch's navigator, info panel and menus wait for the new slide's sharp frame:
+     * they take 20-30 ms of EDT time, which would otherwise hold up the frames as tiles arrive.
+     */
+    static final int PANELS_WAIT_FOR_SHARP_MS = 200;
+
+    /**
+     * @param askedForFolder the user opened a folder, and this is its first readable slide
+     * @param shown          runs once the panels and menus show the slide too
+     */
+    private void show(SlideHandle h, boolean askedForFolder, Runnable shown) {
         SlideHandle previous = pane.slide();
         if (previous != null && pane.view() != null) {
             views.put(previous.id(), pane.view());
         }
         pane.setSlide(h, views.get(h.id()));
-        // the new slide's first frame (its thumbnail, or the coarse tiles in) goes out now, before
-        // the navigator, info panel and menus below are brought up to date (20-30 ms of EDT work)
+        // the new slide's first frame (its thumbnail, or the coarse tiles in) goes out now; the
+        // info panel, menus, library and the preloader's new run wait for its sharp frame
         pane.paintImmediately(0, 0, pane.getWidth(), pane.getHeight());
         if (h.path() != null) { // a remote slide has no folder, preload run or recent entry
+            // at once: the next PgDn or Ctrl+Right steps from the slide in view
             navigator.showFolderOf(h.path());
-            // the run goes on from this slide outward (a new folder starts its own run once listed)
-            preloader.recentre(h.path());
             if (askedForFolder) {
                 navigator.select(h.path());
             }
+        }
+        setTitle(displayName(h) + " — Tilescope");
+        pane.requestFocusInWindow();
+        pane.whenSharp(() -> {
+            showInPanels(h);
+            shown.run();
+        }, PANELS_WAIT_FOR_SHARP_MS);
+    }
+
+    /**
+     * Brings the info panel, menus, library and the preload run up to date with {@code h}; of a
+     * slide already left for another (stepped through quickly), only its place in the recent list.
+     */
+    private void showInPanels(SlideHandle h) {
+        boolean inView = pane.slide() == h;
+        if (h.path() != null) {
             settings.addRecent(h.path());
+            if (!inView) {
+                return;
+            }
+            // the run goes on from this slide outward (a new folder starts its own run once listed)
+            preloader.recentre(h.path());
             rebuildRecent();
             if (library != null) {
                 library.slideShown(h.path(), SlideFolder.folderOf(h.path()));
             }
         }
+        if (!inView) {
+            return;
+        }
         info.show(h.info());
         watchPyramid(h);
-        setTitle(displayName(h) + " — Tilescope");
         setStatus(" ");
-        pane.requestFocusInWindow();
         updateStatus();
     }
 
@@ -520,13 +564,13 @@ public final class MainWindow extends JFrame {
         opener.submit(() -> {
             try {
                 SlideHandle h = pipeline.open(target);
+                awaitCover(h);
                 Edt.run(() -> {
                     if (opening != null || !target.equals(openingUrl)) {
                         result.cancel(false);
                         return; // the user asked for another slide meanwhile
                     }
-                    show(h, false);
-                    result.complete(h);
+                    show(h, false, () -> result.complete(h));
                 });
             } catch (Exception e) {
                 Edt.run(() -> {
@@ -938,7 +982,7 @@ public final class MainWindow extends JFrame {
             if (pane.view() != null) {
                 views.put(change.replacement().id(), pane.view());
             }
-            show(change.replacement(), false);
+            show(change.replacement(), false, () -> { });
         }
         showNotice(change.message());
     }

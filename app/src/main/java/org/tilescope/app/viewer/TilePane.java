@@ -57,6 +57,10 @@ public final class TilePane extends JComponent {
     private volatile long lastPaintNanos;
     private boolean smoothPending;
     private final AtomicBoolean dirty = new AtomicBoolean();
+    /** The last frame's level and how many of its visible tiles it lacked; tiles of that level landed since. */
+    private volatile int lastFrameLevel = -1;
+    private volatile int lastFrameMissing;
+    private final java.util.concurrent.atomic.AtomicInteger landedSinceFrame = new java.util.concurrent.atomic.AtomicInteger();
     private final TileListener tileListener;
     private final Timer frameTimer;
     private final List<Consumer<TilePane>> viewListeners = new ArrayList<>();
@@ -84,6 +88,9 @@ public final class TilePane extends JComponent {
     private PipelineStats hudStats;
     private java.util.function.LongConsumer frameObserver;
     private long hudStatsAt;
+    /** Runs once after the first sharp frame (or when its timer fires first); see {@link #whenSharp}. */
+    private Runnable onSharp;
+    private Timer onSharpTimer;
 
     public TilePane(TilePipeline pipeline) {
         this.pipeline = pipeline;
@@ -92,7 +99,13 @@ public final class TilePane extends JComponent {
         setPreferredSize(new Dimension(1024, 720));
         tileListener = (key, owned) -> {
             SlideHandle s = slide;
-            if (s != null && key.slideId() == s.id() && !dirty.getAndSet(true)
+            if (s != null && key.slideId() == s.id() && key.level() == lastFrameLevel
+                    && landedSinceFrame.incrementAndGet() == lastFrameMissing) {
+                // as many tiles of the view's level as the last frame lacked: the view may be
+                // sharp now, and its frame goes out at once rather than at the frame timer
+                dirty.set(false);
+                repaint();
+            } else if (s != null && key.slideId() == s.id() && !dirty.getAndSet(true)
                     && System.nanoTime() - lastPaintNanos > FRAME_MS * 1_000_000L) {
                 // the first tile after a quiet frame paints at once (repaint is thread-safe);
                 // later ones in the same frame wait for the frame timer
@@ -329,6 +342,30 @@ public final class TilePane extends JComponent {
         return cursorSlide;
     }
 
+    /**
+     * Runs {@code action} on the EDT right after the first frame that has every visible tile,
+     * or after {@code maxMillis} when none has by then: work that can wait for the sharp frame
+     * (a switch's panels and menus) does not hold up the frames before it. An action still
+     * pending when another is given runs first.
+     */
+    public void whenSharp(Runnable action, int maxMillis) {
+        Edt.assertEdt();
+        runOnSharp();
+        onSharp = action;
+        onSharpTimer = new Timer(maxMillis, e -> runOnSharp());
+        onSharpTimer.setRepeats(false);
+        onSharpTimer.start();
+    }
+
+    private void runOnSharp() {
+        Runnable action = onSharp;
+        if (action != null) {
+            onSharp = null;
+            onSharpTimer.stop();
+            action.run();
+        }
+    }
+
     /** Hears how long each frame's slide painting took, in nanoseconds (benchmarks). */
     public void setFrameObserver(java.util.function.LongConsumer observer) {
         frameObserver = observer;
@@ -440,6 +477,14 @@ public final class TilePane extends JComponent {
             if (frameObserver != null) {
                 frameObserver.accept(System.nanoTime() - t0);
             }
+            if (onSharp != null && lastPlan != null && lastPlan.complete()) {
+                Runnable due = onSharp;
+                javax.swing.SwingUtilities.invokeLater(() -> { // after this frame is on the screen
+                    if (onSharp == due) {
+                        runOnSharp();
+                    }
+                });
+            }
             layers.paint(g, layerContext());
         } finally {
             g.dispose();
@@ -516,11 +561,14 @@ public final class TilePane extends JComponent {
         toDevice.concatenate(view.slideToScreen(w, h));
         toDevice = FrameBuffer.snapped(toDevice);
         double[] vel = slideVelocity();
+        landedSinceFrame.set(0); // before the plan looks into L1: a tile landing meanwhile is counted, never lost
         long planStart = System.nanoTime();
         PaintPlan plan = scheduler.update(SlideRenderer.viewport(toDevice, bw, bh, view.downsample() / Math.max(1e-3, deviceScale),
                 vel[0], vel[1], generation));
         lastPlanNanos = System.nanoTime() - planStart;
         lastPlan = plan;
+        lastFrameLevel = plan.level();
+        lastFrameMissing = plan.wanted() - plan.sharp();
         BufferedImage img = frame.paint(slide.id(), slide.info(), toDevice, plan, bw, bh, !inMotion(), lut);
         if (frame.pending()) {
             smoothPending = true; // the next frame smooths the next band

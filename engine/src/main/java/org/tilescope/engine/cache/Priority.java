@@ -8,6 +8,11 @@ public enum Priority {
     COVER,
     /** Around the viewport, where the user is heading. */
     PREFETCH,
+    /**
+     * A slide's coarse levels and whole-slide thumbnail beyond its one cover tile: after all a
+     * view asks for, so a switch decodes what it shows first.
+     */
+    OVERVIEW,
     /** Background warming of slides not in view; never decoded. */
     PRELOAD
 }

@@ -39,6 +39,13 @@ public final class SlideHandle {
     private final AtomicBoolean retired = new AtomicBoolean();
     /** Set once its coarse levels were asked for, so a reopened slide gets them too. */
     volatile boolean coarseRequested;
+    /**
+     * What the coarse levels beyond the cover tile wait for at open: the view's visible tiles
+     * ({@link TilePipeline#visibleTilesIn}) or {@link TilePipeline#OVERVIEW_HOLD_MS}.
+     */
+    private volatile CompletableFuture<Void> overviewHold = CompletableFuture.completedFuture(null);
+    /** The first frame's cover tile, asked for at open; see {@link #coverReady()}. */
+    private volatile CompletableFuture<Void> cover = CompletableFuture.completedFuture(null);
 
     SlideHandle(long id, URI location, SlideSource source, ThreadPoolExecutor reads) {
         this.id = id;
@@ -99,6 +106,31 @@ public final class SlideHandle {
     void setThumbnail(int level, BufferedImage img) {
         thumbnailLevel = level;
         thumbnail.complete(img);
+    }
+
+    /**
+     * Completes once the cover tile the last open asked for is in L1 (or could not be read), so
+     * that a first frame can show the slide; complete when none was asked for (the thumbnail is
+     * held). Never fails.
+     */
+    public CompletableFuture<Void> coverReady() {
+        return cover;
+    }
+
+    void coverRequested(CompletableFuture<Void> tiles) {
+        cover = tiles;
+    }
+
+    /** A new hold for the coarse levels, open at the latest after {@code maxMillis}. */
+    CompletableFuture<Void> holdOverview(long maxMillis) {
+        CompletableFuture<Void> hold = new CompletableFuture<Void>().completeOnTimeout(null, maxMillis, TimeUnit.MILLISECONDS);
+        overviewHold = hold;
+        return hold;
+    }
+
+    /** Lets the held coarse levels load now; nothing when none are held. */
+    void releaseOverview() {
+        overviewHold.complete(null);
     }
 
     void failThumbnail(Throwable t) {

@@ -223,45 +223,101 @@ public final class TilePipeline implements AutoCloseable {
     /** Longest side of the held thumbnail: big enough to cover a zoomed-out view, small enough to keep. */
     static final int THUMBNAIL_MAX_SIDE = 1024;
 
+    /**
+     * Longest the coarse levels beyond the cover tile wait, at open, for the view's visible tiles
+     * (a view that never gets them all, a slide opened with no view).
+     */
+    static final long OVERVIEW_HOLD_MS = 150;
+    /** {@link #OVERVIEW_HOLD_MS}, longer in tests that let only the view end the hold. */
+    volatile long overviewHoldMillis = OVERVIEW_HOLD_MS;
+    /** Starts held coarse loads off the thread that released them (the EDT, a timer). */
+    private static final java.util.concurrent.Executor OVERVIEW_STARTER =
+            r -> Thread.ofVirtual().name("tilescope-overview").start(r);
+
+    /**
+     * Loads the coarse levels in two steps, so that a switch decodes what it shows first: the
+     * cover tile now (the first frame's fallback), and once the view has its visible tiles (or
+     * after {@value #OVERVIEW_HOLD_MS} ms) every other coarse level and the thumbnail, behind
+     * anything a view asks for. A view whose level is a coarse one gets those tiles at its own
+     * priority meanwhile, and they land in L1 for the thumbnail.
+     */
     private void loadCoarseLevels(SlideHandle h) {
-        SlideInfo info = h.info();
-        int thumbLevel = -1;
-        List<CompletableFuture<DecodedTile>> thumbTiles = new ArrayList<>();
-        // Coarsest first. The pyramid ends in a single tile (generated where the file stops short),
-        // so at least that level loads, and never a level of more than COARSE_LEVEL_MAX_TILES tiles.
-        for (LevelInfo l : info.levels().reversed()) {
-            if (l.tileCount() > COARSE_LEVEL_MAX_TILES) {
-                break;
-            }
-            boolean thumbCandidate = thumbLevel < 0 || Math.max(l.width(), l.height()) <= THUMBNAIL_MAX_SIDE;
-            if (thumbCandidate) {
-                thumbLevel = l.index();
-                thumbTiles.clear();
-            }
-            for (int row = 0; row < l.rows(); row++) {
-                for (int col = 0; col < l.cols(); col++) {
-                    CompletableFuture<DecodedTile> f = request(h, h.key(l.index(), col, row), Priority.COVER, null, 0);
-                    if (thumbCandidate) {
-                        thumbTiles.add(f);
-                    }
-                }
-            }
-        }
-        if (thumbLevel < 0) {
+        List<LevelInfo> coarse = coarseLevels(h.info());
+        if (coarse.isEmpty()) {
             // only a source that bypassed Pyramids.complete: no whole big level in memory for a thumbnail
             h.failThumbnail(new IOException(h.path() + ": no level of at most " + COARSE_LEVEL_MAX_TILES
                     + " tiles for a thumbnail"));
             return;
         }
-        int level = thumbLevel;
-        LevelInfo tl = info.level(level);
+        h.coverRequested(CompletableFuture.allOf(requestLevel(h, coverLevel(coarse), Priority.COVER).stream()
+                .map(f -> f.handle((t, e) -> t)).toArray(CompletableFuture[]::new)));
+        h.holdOverview(overviewHoldMillis).thenRunAsync(() -> loadOverview(h, coarse), OVERVIEW_STARTER);
+    }
+
+    /**
+     * The levels of at most {@value #COARSE_LEVEL_MAX_TILES} tiles, coarsest first. The pyramid
+     * ends in a single tile (generated where the file stops short), so there is at least one.
+     */
+    private static List<LevelInfo> coarseLevels(SlideInfo info) {
+        List<LevelInfo> coarse = new ArrayList<>();
+        for (LevelInfo l : info.levels().reversed()) {
+            if (l.tileCount() > COARSE_LEVEL_MAX_TILES) {
+                break;
+            }
+            coarse.add(l);
+        }
+        return coarse;
+    }
+
+    /**
+     * The level that covers a new slide's first frame: the finest single-tile level (a Deep Zoom
+     * pyramid goes down to 1x1 px, no cover), else the coarsest.
+     */
+    static LevelInfo coverLevel(List<LevelInfo> coarseFirst) {
+        LevelInfo cover = coarseFirst.getFirst();
+        for (LevelInfo l : coarseFirst) {
+            if (l.tileCount() == 1) {
+                cover = l;
+            }
+        }
+        return cover;
+    }
+
+    private List<CompletableFuture<DecodedTile>> requestLevel(SlideHandle h, LevelInfo l, Priority p) {
+        List<CompletableFuture<DecodedTile>> tiles = new ArrayList<>((int) l.tileCount());
+        for (int row = 0; row < l.rows(); row++) {
+            for (int col = 0; col < l.cols(); col++) {
+                tiles.add(request(h, h.key(l.index(), col, row), p, null, 0));
+            }
+        }
+        return tiles;
+    }
+
+    /** Every coarse level, and the thumbnail composed from the finest one of at most {@value #THUMBNAIL_MAX_SIDE} px. */
+    private void loadOverview(SlideHandle h, List<LevelInfo> coarse) {
+        LevelInfo tl = coarse.getFirst();
+        for (LevelInfo l : coarse) {
+            if (Math.max(l.width(), l.height()) <= THUMBNAIL_MAX_SIDE) {
+                tl = l;
+            }
+        }
+        List<CompletableFuture<DecodedTile>> thumbTiles = List.of();
+        for (LevelInfo l : coarse) {
+            List<CompletableFuture<DecodedTile>> tiles = requestLevel(h, l, Priority.OVERVIEW);
+            if (l == tl) {
+                thumbTiles = tiles;
+            }
+        }
+        int level = tl.index();
+        LevelInfo thumbLevel = tl;
+        List<CompletableFuture<DecodedTile>> composed = thumbTiles;
         // compose from the requests' own results: L1 may already have evicted some of them
-        CompletableFuture.allOf(thumbTiles.stream().map(f -> f.handle((t, e) -> t))
+        CompletableFuture.allOf(composed.stream().map(f -> f.handle((t, e) -> t))
                         .toArray(CompletableFuture[]::new))
                 .whenComplete((v, e) -> {
-                    BufferedImage img = org.tilescope.engine.decode.Images.white(tl.width(), tl.height());
+                    BufferedImage img = org.tilescope.engine.decode.Images.white(thumbLevel.width(), thumbLevel.height());
                     int painted = 0;
-                    for (CompletableFuture<DecodedTile> f : thumbTiles) {
+                    for (CompletableFuture<DecodedTile> f : composed) {
                         DecodedTile t = f.handle((x, err) -> x).join();
                         if (t != null) {
                             t.copyOwnedInto(img, 0, 0);
@@ -274,6 +330,14 @@ public final class TilePipeline implements AutoCloseable {
                         h.setThumbnail(level, img);
                     }
                 });
+    }
+
+    /**
+     * The view of {@code slide} has every visible tile (in L1, or failed): the coarse levels and
+     * thumbnail its open held back may load now. Cheap; views call it on every complete frame.
+     */
+    public void visibleTilesIn(SlideHandle slide) {
+        slide.releaseOverview();
     }
 
     /** A decoded tile if L1 has it, else null. Never blocks. */

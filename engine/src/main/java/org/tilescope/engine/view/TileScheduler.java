@@ -40,10 +40,20 @@ public final class TileScheduler {
      * a coarser level; at the coarsest, only the tiles nearest the centre are fetched.
      */
     public static final int MAX_TILES_PER_FRAME = 4096;
+    /**
+     * Longest a new view (a slide switch) asks for its visible tiles alone: until it first has
+     * them all, or this long after its first update, it asks for no cover and no prefetch, so
+     * that both cores decode what the user waits to see.
+     */
+    static final long FIRST_VIEW_HOLD_NANOS = 150_000_000L;
 
     private final TilePipeline pipeline;
     private final SlideHandle slide;
     private final ViewGeneration generation = new ViewGeneration();
+    /** When this view first asked for tiles (System.nanoTime), and whether it has since had them all. */
+    private long firstUpdateNanos;
+    private boolean firstUpdateDone;
+    private boolean hadAllVisible;
 
     public TileScheduler(TilePipeline pipeline, SlideHandle slide) {
         this.pipeline = pipeline;
@@ -173,6 +183,13 @@ public final class TileScheduler {
         for (TileKey key : missing) {
             pipeline.request(slide, key, Priority.VISIBLE, generation, gen);
         }
+        if (missing.isEmpty()) {
+            hadAllVisible = true;
+            pipeline.visibleTilesIn(slide);
+        }
+        if (holdingForVisible()) {
+            return plan(info, level, cover, fine, order.size(), sharp, uncovered);
+        }
         // the cover level, so that the next miss has a fallback one step away
         if (level + 1 < info.levelCount()) {
             LevelInfo c = info.level(level + 1);
@@ -187,12 +204,26 @@ public final class TileScheduler {
             }
         }
         prefetch(l, visible, v, gen);
+        return plan(info, level, cover, fine, order.size(), sharp, uncovered);
+    }
 
+    /** True while this new view still waits for its first full set of visible tiles (bounded in time). */
+    private boolean holdingForVisible() {
+        long now = System.nanoTime();
+        if (!firstUpdateDone) {
+            firstUpdateDone = true;
+            firstUpdateNanos = now;
+        }
+        return !hadAllVisible && now - firstUpdateNanos < FIRST_VIEW_HOLD_NANOS;
+    }
+
+    private PaintPlan plan(SlideInfo info, int level, Map<TileKey, PaintPlan.PaintTile> cover,
+                           List<PaintPlan.PaintTile> fine, int wanted, int sharp, int uncovered) {
         List<PaintPlan.PaintTile> layers = new ArrayList<>(cover.values());
         layers.sort(Comparator.comparingDouble((PaintPlan.PaintTile p) -> -p.downsample()));
         layers.addAll(fine);
         int tl = slide.thumbnailLevel();
-        return new PaintPlan(level, slide.thumbnail(), tl < 0 ? 1 : info.level(tl).downsample(), layers, order.size(), sharp, uncovered);
+        return new PaintPlan(level, slide.thumbnail(), tl < 0 ? 1 : info.level(tl).downsample(), layers, wanted, sharp, uncovered);
     }
 
     /**

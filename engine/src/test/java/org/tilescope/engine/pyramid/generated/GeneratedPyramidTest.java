@@ -188,7 +188,9 @@ class GeneratedPyramidTest {
                     }
                 }
             }
-            assertEquals(loaded, pipeline.stats().sourceReads(), "one request per tile of the small levels, none finer");
+            // at most one read per tile of the small levels, none finer: the cover tile, asked for
+            // first, makes the levels under it on the way, and they are kept for their own requests
+            assertTrue(pipeline.stats().sourceReads() <= loaded, "reads " + pipeline.stats().sourceReads());
             for (int col = 0; col < info.level(1).cols(); col++) {
                 assertFalse(pipeline.encodedCached(h.key(1, col, 0)), "the 2x level is made only where someone looks");
             }
