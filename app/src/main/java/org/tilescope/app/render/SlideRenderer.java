@@ -168,16 +168,10 @@ public final class SlideRenderer {
         if (plan.uncovered() != 0 || plan.level() < 0 || plan.level() >= info.levelCount() || plan.tiles().isEmpty()) {
             return null;
         }
-        // the tile range the scheduler computes for this view (TileScheduler.range)
         Viewport v = viewport(slideToScreen, w, h, 1, 0, 0, 0);
-        LevelInfo l = info.level(plan.level());
-        double ds = l.downsample();
-        int col0 = Math.max(0, (int) Math.floor(Math.max(0, v.x() / ds) / l.tileWidth()));
-        int row0 = Math.max(0, (int) Math.floor(Math.max(0, v.y() / ds) / l.tileHeight()));
-        int col1 = Math.min(l.cols() - 1, (int) Math.floor(Math.min(l.width() - 1, Math.ceil((v.x() + v.width()) / ds) - 1) / l.tileWidth()));
-        int row1 = Math.min(l.rows() - 1, (int) Math.floor(Math.min(l.height() - 1, Math.ceil((v.y() + v.height()) / ds) - 1) / l.tileHeight()));
-        long inView = col1 < col0 || row1 < row0 ? 0 : (long) (col1 - col0 + 1) * (row1 - row0 + 1);
-        return inView > 0 && inView == plan.wanted() ? new int[] {col0, row0, col1, row1} : null;
+        TileScheduler.TileRange r = TileScheduler.inView(info.level(plan.level()), v);
+        long inView = r.count();
+        return inView > 0 && inView == plan.wanted() ? new int[] {r.col0(), r.row0(), r.col1(), r.row1()} : null;
     }
 
     /** What an export reports while it waits for tiles, and how it learns it should stop. */

@@ -70,8 +70,9 @@ public final class TileScheduler {
     }
 
     /** Tile range of a level covering a level-0 rectangle, clamped to the grid. */
-    record TileRange(int level, int col0, int row0, int col1, int row1) {
-        long count() {
+    public record TileRange(int level, int col0, int row0, int col1, int row1) {
+        /** How many tiles the range holds (0 when it is empty). */
+        public long count() {
             return col1 < col0 || row1 < row0 ? 0 : (long) (col1 - col0 + 1) * (row1 - row0 + 1);
         }
 
@@ -90,6 +91,14 @@ public final class TileScheduler {
             int r0 = Math.clamp(cr - nr / 2, row0, row1 - nr + 1);
             return new TileRange(level, c0, r0, c0 + nc - 1, r0 + nr - 1);
         }
+    }
+
+    /**
+     * The tiles of level {@code l} under the whole viewport, before the per-frame cap: what a
+     * painter checks a plan against to know whether the plan's tiles are all the view shows.
+     */
+    public static TileRange inView(LevelInfo l, Viewport v) {
+        return range(l, v.x(), v.y(), v.width(), v.height());
     }
 
     static TileRange range(LevelInfo l, double x, double y, double w, double h) {
