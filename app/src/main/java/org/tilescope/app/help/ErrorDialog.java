@@ -1,10 +1,9 @@
 package org.tilescope.app.help;
 
 import java.awt.Component;
-import java.awt.Toolkit;
-import java.awt.datatransfer.StringSelection;
 import javax.swing.JButton;
 import javax.swing.JOptionPane;
+import org.tilescope.app.swing.Clipboard;
 
 /**
  * An error message with a "Copy Details" button: the message and the {@link SystemReport}, ready
@@ -17,10 +16,8 @@ public final class ErrorDialog {
     /** Shows the dialog; blocks like any modal dialog. Call on the EDT. */
     public static void show(Component parent, String title, String message) {
         JButton copy = new JButton("Copy Details");
-        copy.addActionListener(e -> {
-            Toolkit.getDefaultToolkit().getSystemClipboard().setContents(new StringSelection(details(title, message)), null);
-            copy.setText("Copied");
-        });
+        copy.addActionListener(e -> Clipboard.putLater(details(title, message),
+                ok -> copy.setText(ok ? "Copied" : "Clipboard busy")));
         Object[] options = {copy, "OK"};
         JOptionPane.showOptionDialog(parent, message, title, JOptionPane.DEFAULT_OPTION, JOptionPane.ERROR_MESSAGE,
                 null, options, options[1]);

@@ -3,8 +3,6 @@ package org.tilescope.app.help;
 import java.awt.BorderLayout;
 import java.awt.Component;
 import java.awt.Font;
-import java.awt.Toolkit;
-import java.awt.datatransfer.StringSelection;
 import java.awt.event.KeyEvent;
 import javax.swing.BorderFactory;
 import javax.swing.JButton;
@@ -18,6 +16,7 @@ import javax.swing.JTextArea;
 import javax.swing.KeyStroke;
 import javax.swing.table.DefaultTableModel;
 import org.tilescope.app.AppVersion;
+import org.tilescope.app.swing.Clipboard;
 
 /** The Help menu: keyboard shortcuts, the demo slide, and About (what {@code doctor} prints). */
 public final class HelpMenu {
@@ -103,10 +102,7 @@ public final class HelpMenu {
         panel.add(title, BorderLayout.NORTH);
         panel.add(text, BorderLayout.CENTER);
         JButton copy = new JButton("Copy");
-        copy.addActionListener(e -> {
-            Toolkit.getDefaultToolkit().getSystemClipboard().setContents(new StringSelection(report), null);
-            copy.setText("Copied");
-        });
+        copy.addActionListener(e -> Clipboard.putLater(report, ok -> copy.setText(ok ? "Copied" : "Clipboard busy")));
         Object[] options = {copy, "OK"};
         JOptionPane.showOptionDialog(parent, panel, "About Tilescope", JOptionPane.DEFAULT_OPTION,
                 JOptionPane.PLAIN_MESSAGE, null, options, options[1]);

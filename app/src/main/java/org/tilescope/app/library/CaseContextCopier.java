@@ -1,12 +1,11 @@
 package org.tilescope.app.library;
 
-import java.awt.Toolkit;
-import java.awt.datatransfer.StringSelection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.tilescope.app.swing.Clipboard;
 import org.tilescope.engine.library.CaseContext;
 
 /**
@@ -14,8 +13,6 @@ import org.tilescope.engine.library.CaseContext;
  * names), counted exactly and put on the system clipboard off the EDT, with the count told.
  */
 public final class CaseContextCopier {
-    private static final System.Logger LOG = System.getLogger(CaseContextCopier.class.getName());
-
     private final WindowLibrary library;
     private volatile CaseContext last;
 
@@ -38,13 +35,9 @@ public final class CaseContextCopier {
                 throw new UncheckedIOException(e);
             }
             last = c;
-            try {
-                Toolkit.getDefaultToolkit().getSystemClipboard().setContents(new StringSelection(c.markdown()), null);
-                return String.format(Locale.ROOT, "Copied: %,d tokens (%s)", c.tokens(), c.encoding());
-            } catch (IllegalStateException e) {
-                LOG.log(System.Logger.Level.WARNING, "clipboard unavailable: " + e.getMessage());
-                return "⚠ The clipboard is busy; try again";
-            }
+            return Clipboard.put(c.markdown())
+                    ? String.format(Locale.ROOT, "Copied: %,d tokens (%s)", c.tokens(), c.encoding())
+                    : "⚠ The clipboard is busy; try again";
         }, told, why -> told.accept("⚠ " + slide.getFileName() + ": " + why));
     }
 

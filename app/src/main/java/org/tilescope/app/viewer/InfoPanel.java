@@ -23,6 +23,7 @@ import org.tilescope.engine.slide.LevelInfo;
 import org.tilescope.engine.slide.SlideInfo;
 import org.tilescope.engine.slide.SlideSource;
 import org.tilescope.engine.slide.Slides;
+import org.tilescope.app.swing.Clipboard;
 
 /** File, format, size, levels, tiling, MPP, magnification, and buttons for associated images. */
 public final class InfoPanel extends JPanel {
@@ -81,8 +82,7 @@ public final class InfoPanel extends JPanel {
         table.setAutoResizeMode(javax.swing.JTable.AUTO_RESIZE_SUBSEQUENT_COLUMNS);
         JButton copy = new JButton("Copy");
         copy.setToolTipText("Copy the slide's details and levels as text");
-        copy.addActionListener(e -> java.awt.Toolkit.getDefaultToolkit().getSystemClipboard()
-                .setContents(new java.awt.datatransfer.StringSelection(fullText()), null));
+        copy.addActionListener(e -> Clipboard.putLater(fullText(), ok -> copy.setText(ok ? "Copy" : "Clipboard busy")));
         associated.add(copy);
         fitColumns();
         add(grid, BorderLayout.NORTH);
