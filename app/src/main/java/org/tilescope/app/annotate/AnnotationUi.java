@@ -1,8 +1,10 @@
 package org.tilescope.app.annotate;
 
+import static org.tilescope.app.swing.Actions.action;
+import static org.tilescope.app.swing.Actions.item;
+
 import java.awt.BorderLayout;
 import java.awt.Toolkit;
-import java.awt.event.ActionEvent;
 import java.awt.event.InputEvent;
 import java.awt.event.KeyEvent;
 import java.awt.event.WindowAdapter;
@@ -10,8 +12,6 @@ import java.awt.event.WindowEvent;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Consumer;
-import javax.swing.AbstractAction;
 import javax.swing.ButtonGroup;
 import javax.swing.JCheckBoxMenuItem;
 import javax.swing.JComponent;
@@ -322,24 +322,6 @@ public final class AnnotationUi {
         if (!(focus instanceof javax.swing.text.JTextComponent)) {
             r.run();
         }
-    }
-
-    private static AbstractAction action(Consumer<ActionEvent> a) {
-        return new AbstractAction() {
-            @Override
-            public void actionPerformed(ActionEvent e) {
-                a.accept(e);
-            }
-        };
-    }
-
-    private static JMenuItem item(String label, KeyStroke key, Consumer<ActionEvent> a) {
-        JMenuItem i = new JMenuItem(label);
-        if (key != null) {
-            i.setAccelerator(key);
-        }
-        i.addActionListener(a::accept);
-        return i;
     }
 
     private javax.swing.JDialog listDialog;

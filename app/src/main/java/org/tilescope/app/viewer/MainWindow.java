@@ -1,5 +1,7 @@
 package org.tilescope.app.viewer;
 
+import static org.tilescope.app.swing.Actions.item;
+
 import org.tilescope.app.importing.ImportDialog;
 import org.tilescope.app.cli.SlideLocations;
 import org.tilescope.app.annotate.AnnotationUi;
@@ -10,13 +12,13 @@ import org.tilescope.app.navigator.SlideNavigator;
 import org.tilescope.app.render.ViewState;
 import org.tilescope.app.settings.Settings;
 import org.tilescope.app.settings.Theme;
+import org.tilescope.app.swing.Actions;
 import org.tilescope.app.swing.Edt;
 import java.awt.BorderLayout;
 import java.awt.Dimension;
 import java.awt.GraphicsDevice;
 import java.awt.Toolkit;
 import java.awt.datatransfer.DataFlavor;
-import java.awt.event.ActionEvent;
 import java.awt.event.InputEvent;
 import java.awt.event.KeyEvent;
 import java.awt.event.WindowAdapter;
@@ -34,7 +36,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import javax.swing.AbstractAction;
 import javax.swing.BorderFactory;
 import javax.swing.JButton;
 import javax.swing.ButtonGroup;
@@ -45,7 +46,6 @@ import javax.swing.JFrame;
 import javax.swing.JLabel;
 import javax.swing.JMenu;
 import javax.swing.JMenuBar;
-import javax.swing.JMenuItem;
 import javax.swing.JOptionPane;
 import javax.swing.JPanel;
 import javax.swing.JProgressBar;
@@ -814,32 +814,14 @@ public final class MainWindow extends JFrame {
         JComponent root = getRootPane();
         var in = root.getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW);
         var am = root.getActionMap();
-        am.put("prev-slide", action(e -> step(-1)));
-        am.put("next-slide", action(e -> step(1)));
-        am.put("fullscreen", action(e -> toggleFullscreen()));
+        am.put("prev-slide", Actions.action(e -> step(-1)));
+        am.put("next-slide", Actions.action(e -> step(1)));
+        am.put("fullscreen", Actions.action(e -> toggleFullscreen()));
         in.put(KeyStroke.getKeyStroke(KeyEvent.VK_LEFT, InputEvent.CTRL_DOWN_MASK), "prev-slide");
         in.put(KeyStroke.getKeyStroke(KeyEvent.VK_RIGHT, InputEvent.CTRL_DOWN_MASK), "next-slide");
         in.put(KeyStroke.getKeyStroke(KeyEvent.VK_PAGE_UP, 0), "prev-slide");
         in.put(KeyStroke.getKeyStroke(KeyEvent.VK_PAGE_DOWN, 0), "next-slide");
         in.put(KeyStroke.getKeyStroke(KeyEvent.VK_F11, 0), "fullscreen");
-    }
-
-    private static AbstractAction action(Consumer<ActionEvent> a) {
-        return new AbstractAction() {
-            @Override
-            public void actionPerformed(ActionEvent e) {
-                a.accept(e);
-            }
-        };
-    }
-
-    private static JMenuItem item(String label, KeyStroke key, Consumer<ActionEvent> a) {
-        JMenuItem i = new JMenuItem(label);
-        if (key != null && key.getKeyCode() != KeyEvent.VK_UNDEFINED) {
-            i.setAccelerator(key);
-        }
-        i.addActionListener(a::accept);
-        return i;
     }
 
     /** Sets the view to an objective magnification, clamped to what the slide has. */
