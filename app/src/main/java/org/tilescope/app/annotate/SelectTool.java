@@ -1,6 +1,5 @@
 package org.tilescope.app.annotate;
 
-import java.awt.event.KeyEvent;
 import java.awt.event.MouseEvent;
 import java.awt.geom.Point2D;
 import java.util.List;
@@ -38,14 +37,15 @@ final class SelectTool implements Tool {
         this.c = c;
     }
 
+    /** The Move tool's name and key: this is the Move tool, with selection on top. */
     @Override
     public String name() {
-        return "Move";
+        return pan.name();
     }
 
     @Override
     public KeyStroke key() {
-        return KeyStroke.getKeyStroke(KeyEvent.VK_M, 0);
+        return pan.key();
     }
 
     @Override
