@@ -4,16 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tilescope.engine.testing.ChildJvm;
 
 /**
  * An installed Tilescope carries its own libturbojpeg and names it with
@@ -57,18 +56,10 @@ class BundledLibraryTest {
     }
 
     private static String child(String... jvmArgs) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Djava.awt.headless=true", "--enable-native-access=ALL-UNNAMED"));
-        cmd.addAll(List.of(jvmArgs));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BundledLibraryTest.class.getName()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("child JVM did not finish: " + out);
-        }
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        List<String> args = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED"));
+        args.addAll(List.of(jvmArgs));
+        ChildJvm.Result r = ChildJvm.run(BundledLibraryTest.class, args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.output());
+        return r.output();
     }
 }

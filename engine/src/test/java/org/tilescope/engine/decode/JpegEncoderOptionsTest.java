@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.tilescope.engine.decode.TileEncoder.Subsampling;
 import org.tilescope.engine.testing.Fixtures;
 import org.tilescope.engine.testing.Pixels;
+import org.tilescope.engine.testing.ChildJvm;
 
 /** Encoders of a set quality and subsampling, fed int RGB arrays: what the pyramid writer uses. */
 class JpegEncoderOptionsTest {
@@ -119,14 +118,10 @@ class JpegEncoderOptionsTest {
 
     @Test
     void forcingImageIoDecodingForcesTheJdkEncoderAtTheSameSettings() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-Djava.awt.headless=true", "-Dtilescope.decoder=imageio",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                JpegEncoderOptionsTest.class.getName()).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
-        assertEquals(0, p.exitValue(), out);
+        ChildJvm.Result r = ChildJvm.run(JpegEncoderOptionsTest.class, "-Dtilescope.decoder=imageio",
+                "--enable-native-access=ALL-UNNAMED");
+        String out = r.output();
+        assertEquals(0, r.code(), out);
         assertTrue(out.contains("encoder=imageio sampling=22 size=48x32"), out);
     }
 }

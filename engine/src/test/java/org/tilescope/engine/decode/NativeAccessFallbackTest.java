@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.tilescope.engine.testing.ChildJvm;
 
 /**
  * A JVM started without --enable-native-access must still decode, through ImageIO, and say why
@@ -25,7 +22,7 @@ class NativeAccessFallbackTest {
 
     @Test
     void withoutNativeAccessImageIoIsUsed() throws Exception {
-        Result r = child();
+        ChildJvm.Result r = ChildJvm.run(NativeAccessFallbackTest.class);
         assertEquals(0, r.code(), r.output());
         assertTrue(r.output().contains("decoder=imageio"), r.output());
         assertTrue(r.output().contains("JPEG decoder: imageio (native access not enabled"), r.output());
@@ -35,27 +32,9 @@ class NativeAccessFallbackTest {
     /** Forcing turbo makes it try the restricted calls; a JVM that denies them must not crash. */
     @Test
     void forcedTurboWithNativeAccessDeniedFallsBack() throws Exception {
-        Result r = child("-Dtilescope.decoder=turbo", "--illegal-native-access=deny");
+        ChildJvm.Result r = ChildJvm.run(NativeAccessFallbackTest.class, "-Dtilescope.decoder=turbo", "--illegal-native-access=deny");
         assertEquals(0, r.code(), r.output());
         assertTrue(r.output().contains("decoder=imageio"), r.output());
         assertTrue(r.output().contains("native access refused"), r.output());
-    }
-
-    private record Result(int code, String output) {
-    }
-
-    private static Result child(String... jvmArgs) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Djava.awt.headless=true"));
-        cmd.addAll(List.of(jvmArgs));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NativeAccessFallbackTest.class.getName()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("child JVM did not finish: " + out);
-        }
-        return new Result(p.exitValue(), out);
     }
 }
