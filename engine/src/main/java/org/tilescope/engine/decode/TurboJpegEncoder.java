@@ -159,7 +159,6 @@ final class TurboJpegEncoder implements TileEncoder {
             // the encoder reads the bare array: the image must stay reachable until it is done, or a
             // pooled array (PixelBuffers) could go back to the pool under it
             Reference.reachabilityFence(img);
-            Reference.reachabilityFence(image);
         }
     }
 
